@@ -1,0 +1,26 @@
+// Public entry of synod/model-check: the Model contract, the search, its stores and values.
+
+export { always, sometimes } from './Model.js';
+export type { Model, Property, PropertyKind } from './Model.js';
+export { check } from './check.js';
+export type {
+  CheckDeadlock,
+  CheckError,
+  CheckHooks,
+  CheckOk,
+  CheckOptions,
+  CheckProgress,
+  CheckResult,
+  CheckStats,
+  CheckViolation,
+  Strategy,
+  Witness,
+} from './check.js';
+export { replay, sameState } from './replay.js';
+export type { Path, ReplayResult, Step } from './replay.js';
+export { fingerprint, fingerprintHex, fingerprintInto, structuralHash } from './fingerprint.js';
+export type { Fingerprint, StructurallyHashed } from './fingerprint.js';
+export { FiniteSet, Universe } from './FiniteSet.js';
+export { SeenSet } from './SeenSet.js';
+export { Frontier } from './Frontier.js';
+export { PredecessorStore } from './PredecessorStore.js';
