@@ -69,7 +69,9 @@ export interface Model<S, A> {
 
 /** An invariant: every reachable state satisfies `holds`. */
 export function always<S>(name: string, holds: (state: S) => boolean, description?: string): Property<S> {
-  return description === undefined ? { kind: 'always', name, holds } : { kind: 'always', name, holds, description };
+  return description === undefined
+    ? { kind: 'always', name, holds }
+    : { kind: 'always', name, holds, description };
 }
 
 /** A reachability witness: some reachable state satisfies `holds`. */

@@ -45,7 +45,11 @@ export interface CheckHooks<S, A> {
   /** Called about every `progressIntervalMs` while the search runs. */
   progress?(progress: CheckProgress): void;
   /** Called when a property is first decided: a violation, or the first witness of `sometimes`. */
-  discovery?(discovery: { property: string; kind: PropertyKind | 'deadlock'; found: 'violation' | 'witness' }): void;
+  discovery?(discovery: {
+    property: string;
+    kind: PropertyKind | 'deadlock';
+    found: 'violation' | 'witness';
+  }): void;
   /** Called once with the result, just before `check` returns it. */
   done?(result: CheckResult<S, A>): void;
 }
@@ -138,7 +142,6 @@ function positiveIntOption(name: string, v: number | undefined): void {
 }
 
 type Phase = CheckError<unknown, unknown>['phase'];
-
 
 /**
  * Explore the reachable states of `model` and check its properties.
@@ -402,7 +405,11 @@ class Search<S, A> {
 
   foundDeadlock(id: number): void {
     this.hooks.discovery?.({ property: 'deadlock', kind: 'deadlock', found: 'violation' });
-    this.outcome = this.base<CheckDeadlock<S, A>>({ ok: false, status: 'deadlock', counterexample: this.path(id) });
+    this.outcome = this.base<CheckDeadlock<S, A>>({
+      ok: false,
+      status: 'deadlock',
+      counterexample: this.path(id),
+    });
   }
 
   tick(queueSize: number): void {
@@ -480,7 +487,12 @@ class Search<S, A> {
 
   errorResult(error: unknown): CheckError<S, A> {
     const phase = this.phase;
-    const res: Omit<CheckError<S, A>, 'stats' | 'witnesses' | 'strategy'> = { ok: false, status: 'error', error, phase };
+    const res: Omit<CheckError<S, A>, 'stats' | 'witnesses' | 'strategy'> = {
+      ok: false,
+      status: 'error',
+      error,
+      phase,
+    };
     if (phase === 'property' && this.currentProperty !== undefined) res.property = this.currentProperty;
     if (phase !== 'init' && phase !== 'actions' && phase !== 'property' && this.currentAction !== undefined) {
       res.action = this.currentAction;

@@ -24,3 +24,5 @@ export { FiniteSet, Universe } from './FiniteSet.js';
 export { SeenSet } from './SeenSet.js';
 export { Frontier } from './Frontier.js';
 export { PredecessorStore } from './PredecessorStore.js';
+export { diffStates } from './diff.js';
+export type { Change } from './diff.js';

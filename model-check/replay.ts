@@ -21,7 +21,8 @@ export interface Path<S, A> {
 }
 
 /** The outcome of {@link replay}. */
-export type ReplayResult<S, A> = { ok: true; path: Path<S, A> } | { ok: false; message: string; path: Path<S, A> };
+export type ReplayResult<S, A> =
+  { ok: true; path: Path<S, A> } | { ok: false; message: string; path: Path<S, A> };
 
 /**
  * Follow `indices` (initial-state index, then action indices) through `model`.
@@ -35,7 +36,11 @@ export function replay<S, A>(model: Model<S, A>, indices: readonly number[]): Re
   if (first === undefined) return { ok: false, message: 'the path is empty', path };
   const init = inits[first];
   if (init === undefined) {
-    return { ok: false, message: `initial state ${first} does not exist (the model has ${inits.length})`, path };
+    return {
+      ok: false,
+      message: `initial state ${first} does not exist (the model has ${inits.length})`,
+      path,
+    };
   }
   path.replay.push(first);
   path.steps.push({ action: undefined, index: first, state: init });
@@ -47,7 +52,11 @@ export function replay<S, A>(model: Model<S, A>, indices: readonly number[]): Re
     model.actions(state, actions);
     const action = actions[i];
     if (action === undefined) {
-      return { ok: false, message: `step ${k}: action ${i} does not exist (${actions.length} enabled)`, path };
+      return {
+        ok: false,
+        message: `step ${k}: action ${i} does not exist (${actions.length} enabled)`,
+        path,
+      };
     }
     const next = model.next(state, action);
     if (next === undefined) return { ok: false, message: `step ${k}: action ${i} is not enabled`, path };

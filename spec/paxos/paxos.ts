@@ -144,7 +144,8 @@ export function paxos(options: PaxosOptions): Model<PaxosState, PaxosAction> {
   }
   for (let b = 0; b < B; b++) for (let v = 0; v < V; v++) items.push({ type: '2a', bal: b, val: v });
   for (let a = 0; a < N; a++) {
-    for (let b = 0; b < B; b++) for (let v = 0; v < V; v++) items.push({ type: '2b', acc: a, bal: b, val: v });
+    for (let b = 0; b < B; b++)
+      for (let v = 0; v < V; v++) items.push({ type: '2b', acc: a, bal: b, val: v });
   }
   const universe = new Universe<Message>(items, (m) => JSON.stringify(m));
   const i1a = (b: number): number => b;
@@ -162,7 +163,9 @@ export function paxos(options: PaxosOptions): Model<PaxosState, PaxosAction> {
     Array.from({ length: B }, (_, b) => ({ kind: 'Phase1b', a, b }) as const),
   );
   const phase2b = Array.from({ length: N }, (_, a) =>
-    Array.from({ length: B }, (_, b) => Array.from({ length: V }, (_, v) => ({ kind: 'Phase2b', a, b, v }) as const)),
+    Array.from({ length: B }, (_, b) =>
+      Array.from({ length: V }, (_, v) => ({ kind: 'Phase2b', a, b, v }) as const),
+    ),
   );
 
   // Scratch for Phase2a: per acceptor, whether it sent a 1b for the ballot, and the vote reported.
