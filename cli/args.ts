@@ -27,7 +27,12 @@ export function parseCommandArgs(
     }
   }
   try {
-    const { values, positionals } = parseArgs({ args: joined, options, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({
+      args: joined,
+      options,
+      allowPositionals: true,
+      strict: true,
+    });
     return { values: values as Record<string, string | boolean | undefined>, positionals };
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);

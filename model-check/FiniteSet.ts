@@ -23,7 +23,7 @@ export class Universe<T> {
   /** Each item's contribution to a set's commutative hash sum, per lane. */
   readonly h1: Uint32Array;
   readonly h2: Uint32Array;
-  /** Number of 32-bit words of a set over this universe. */
+  /** Number of words of a set over this universe (16 bits each, see FiniteSet). */
   readonly words: number;
   /** The empty set over this universe. */
   readonly empty: FiniteSet<T>;
@@ -45,8 +45,8 @@ export class Universe<T> {
       this.h1[i] = setMember(fp.hi);
       this.h2[i] = setMember(fp.lo);
     });
-    this.words = Math.max(1, Math.ceil(items.length / 32));
-    this.empty = new FiniteSet(this, new Uint32Array(this.words), 0, 0, 0);
+    this.words = Math.max(1, Math.ceil(items.length / 16));
+    this.empty = new FiniteSet(this, new Array<number>(this.words).fill(0), 0, 0, 0);
   }
 
   /** Index of `item`, or -1 when it is not in the universe. */
@@ -62,10 +62,13 @@ export class Universe<T> {
   }
 }
 
-/** An immutable set of values drawn from a {@link Universe}. */
+/**
+ * An immutable set of values drawn from a {@link Universe}. Members are bits in 16-bit words held
+ * in a plain array: small integers that V8 copies and reads faster than a fresh typed array.
+ */
 export class FiniteSet<T> implements StructurallyHashed, Iterable<T> {
   readonly universe: Universe<T>;
-  readonly #bits: Uint32Array;
+  readonly #bits: number[];
   readonly #sum1: number;
   readonly #sum2: number;
   /** Number of elements. */
@@ -73,7 +76,7 @@ export class FiniteSet<T> implements StructurallyHashed, Iterable<T> {
   readonly [structuralHash]: readonly [number, number];
 
   /** @internal Use {@link Universe.empty} and {@link FiniteSet.add}. */
-  constructor(universe: Universe<T>, bits: Uint32Array, sum1: number, sum2: number, size: number) {
+  constructor(universe: Universe<T>, bits: number[], sum1: number, sum2: number, size: number) {
     this.universe = universe;
     this.#bits = bits;
     this.#sum1 = sum1;
@@ -85,7 +88,7 @@ export class FiniteSet<T> implements StructurallyHashed, Iterable<T> {
 
   /** True when the element with universe index `i` is in the set. */
   hasIndex(i: number): boolean {
-    return ((this.#bits[i >>> 5]! >>> (i & 31)) & 1) === 1;
+    return ((this.#bits[i >>> 4]! >>> (i & 15)) & 1) === 1;
   }
 
   /** True when `item` is in the set. */
@@ -98,7 +101,7 @@ export class FiniteSet<T> implements StructurallyHashed, Iterable<T> {
   addIndex(i: number): FiniteSet<T> {
     if (this.hasIndex(i)) return this;
     const bits = this.#bits.slice();
-    bits[i >>> 5]! |= 1 << (i & 31);
+    bits[i >>> 4]! |= 1 << (i & 15);
     const u = this.universe;
     return new FiniteSet(u, bits, (this.#sum1 + u.h1[i]!) | 0, (this.#sum2 + u.h2[i]!) | 0, this.size + 1);
   }
@@ -113,12 +116,12 @@ export class FiniteSet<T> implements StructurallyHashed, Iterable<T> {
   /** Universe indices of the members in `[from, to)`, ascending. */
   *indices(from = 0, to = this.universe.items.length): IterableIterator<number> {
     const bits = this.#bits;
-    for (let w = from >>> 5; w < bits.length && w * 32 < to; w++) {
+    for (let w = from >>> 4; w < bits.length && w * 16 < to; w++) {
       let word = bits[w]!;
       while (word !== 0) {
         const bit = 31 - Math.clz32(word & -word);
         word &= word - 1;
-        const i = w * 32 + bit;
+        const i = w * 16 + bit;
         if (i >= from && i < to) yield i;
       }
     }

@@ -51,7 +51,8 @@ export interface Model<S, A> {
   actions(state: S, out: A[]): void;
   /**
    * The state after taking `action` in `state`, or `undefined` when the action turns out to do
-   * nothing (it then counts as not enabled). Must not mutate `state`.
+   * nothing (it then counts as not enabled). Must not mutate `state`. Returning `state` itself
+   * (the same object) marks a stuttering step: it counts as a successor and costs no hashing.
    */
   next(state: S, action: A): S | undefined;
   /** Named properties to check. */

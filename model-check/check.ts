@@ -323,6 +323,7 @@ class Search<S, A> {
         if (next === undefined) continue;
         successors++;
         this.generated++;
+        if (next === state) continue; // a stuttering step: already seen
         const nid = this.visit(next, id, a);
         if (nid >= 0) {
           frontier.push(next, nid);
@@ -394,6 +395,7 @@ class Search<S, A> {
         if (next === undefined) continue;
         successors[top]!++;
         this.generated++;
+        if (next === state) continue; // a stuttering step: already seen
         const nid = this.visit(next, ids[top]!, c);
         this.currentAction = undefined;
         if (nid >= 0) push(next, nid);

@@ -165,22 +165,18 @@ function hashValue(v: unknown): void {
 }
 
 function hashObject(v: object): void {
+  if (Array.isArray(v)) {
+    hashArray(v);
+    return;
+  }
   const own = (v as Partial<StructurallyHashed>)[structuralHash];
   if (own !== undefined) {
     R1 = own[0];
     R2 = own[1];
     return;
   }
-  if (Array.isArray(v)) {
-    let h1 = SEED1 ^ T_ARRAY;
-    let h2 = SEED2 ^ T_ARRAY;
-    for (let i = 0; i < v.length; i++) {
-      hashValue(v[i]);
-      h1 = round(h1, R1);
-      h2 = round(h2, R2);
-    }
-    R1 = fmix(h1 ^ v.length);
-    R2 = fmix(h2 ^ v.length);
+  if (Object.getPrototypeOf(v) === Object.prototype) {
+    hashRecord(v as Record<string, unknown>);
     return;
   }
   if (v instanceof Set) {
@@ -222,13 +218,30 @@ function hashObject(v: object): void {
     R2 = fmix(h2 ^ bytes.length);
     return;
   }
-  // A plain object (or a class instance, read through its own enumerable keys).
+  // A class instance: its own enumerable keys, as for a plain object.
+  hashRecord(v as Record<string, unknown>);
+}
+
+function hashArray(v: readonly unknown[]): void {
+  let h1 = SEED1 ^ T_ARRAY;
+  let h2 = SEED2 ^ T_ARRAY;
+  for (let i = 0; i < v.length; i++) {
+    hashValue(v[i]);
+    h1 = round(h1, R1);
+    h2 = round(h2, R2);
+  }
+  R1 = fmix(h1 ^ v.length);
+  R2 = fmix(h2 ^ v.length);
+}
+
+function hashRecord(v: Record<string, unknown>): void {
   let s1 = 0;
   let s2 = 0;
   let n = 0;
-  for (const k in v) {
-    if (!Object.prototype.hasOwnProperty.call(v, k)) continue;
-    const e = (v as Record<string, unknown>)[k];
+  const keys = Object.keys(v);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    const e = v[k];
     if (e === undefined) continue; // `{a: undefined}` and `{}` are the same state
     hashString(k);
     const k1 = R1;

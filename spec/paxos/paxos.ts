@@ -277,9 +277,12 @@ export function paxos(options: PaxosOptions): Model<PaxosState, PaxosAction> {
     },
 
     next(s, act) {
+      // A step that changes nothing returns `s` itself, which the checker counts without rehashing.
       switch (act.kind) {
-        case 'Phase1a':
-          return { ...s, msgs: s.msgs.addIndex(i1a(act.b)) };
+        case 'Phase1a': {
+          const msgs = s.msgs.addIndex(i1a(act.b));
+          return msgs === s.msgs ? s : { ...s, msgs };
+        }
         case 'Phase2a':
           return { ...s, msgs: s.msgs.addIndex(i2a(act.b, act.v)) };
         case 'Phase1b': {
@@ -289,13 +292,16 @@ export function paxos(options: PaxosOptions): Model<PaxosState, PaxosAction> {
           return { maxBal, maxVBal: s.maxVBal, maxVal: s.maxVal, msgs: s.msgs.addIndex(report) };
         }
         case 'Phase2b': {
+          const { a, b, v } = act;
+          const msgs = s.msgs.addIndex(i2b(a, b, v));
+          if (msgs === s.msgs && s.maxBal[a] === b && s.maxVBal[a] === b && s.maxVal[a] === v) return s;
           const maxBal = s.maxBal.slice();
           const maxVBal = s.maxVBal.slice();
           const maxVal = s.maxVal.slice();
-          maxBal[act.a] = act.b;
-          maxVBal[act.a] = act.b;
-          maxVal[act.a] = act.v;
-          return { maxBal, maxVBal, maxVal, msgs: s.msgs.addIndex(i2b(act.a, act.b, act.v)) };
+          maxBal[a] = b;
+          maxVBal[a] = b;
+          maxVal[a] = v;
+          return { maxBal, maxVBal, maxVal, msgs };
         }
       }
     },

@@ -1,0 +1,162 @@
+// End-to-end tests of `synod check` through the real binary: exit codes, output, --json, errors.
+import { describe, expect, test } from 'vitest';
+import { synod } from '../test/cli.js';
+
+interface CheckJson {
+  status: string;
+  property: string | null;
+  distinctStates: number;
+  generatedStates: number;
+  depth: number;
+  seconds: number;
+  strategy: string;
+  complete: boolean | null;
+  counterexample: { action: string | null; index: number; state: Record<string, unknown> }[] | null;
+  replay: string | null;
+  replayCommand: string | null;
+  witnesses: { property: string; steps: number; replay: string }[];
+}
+
+function json(stdout: string): CheckJson {
+  const lines = stdout.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  return JSON.parse(lines[0]!) as CheckJson;
+}
+
+describe('synod check paxos', () => {
+  test('3 acceptors, 2 values, max ballot 1: holds, 3,921 states, depth 17, exit 0', () => {
+    const r = synod(['check', 'paxos', '--acceptors', '3', '--values', '2', '--max-ballot', '1']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('No violation');
+    expect(r.stdout).toMatch(/3,921 distinct states \([\d,]+ generated\), depth 17/);
+    expect(r.stdout).toContain('example of ValueChosen');
+  });
+
+  test('--json prints one object with the documented fields', () => {
+    const r = synod(['check', 'paxos', '--max-ballot', '1', '--json']);
+    expect(r.code).toBe(0);
+    const j = json(r.stdout);
+    expect(j).toMatchObject({
+      status: 'ok',
+      property: null,
+      distinctStates: 3921,
+      depth: 17,
+      counterexample: null,
+    });
+    expect(j.generatedStates).toBeGreaterThan(j.distinctStates);
+    expect(typeof j.seconds).toBe('number');
+    expect(j.witnesses.map((w) => w.property)).toEqual(['ValueChosen']);
+  });
+
+  test('--dfs finds the same number of states', () => {
+    const j = json(synod(['check', 'paxos', '--max-ballot', '1', '--dfs', '--json']).stdout);
+    expect(j).toMatchObject({ status: 'ok', strategy: 'dfs', distinctStates: 3921 });
+  });
+
+  test('the ignore-promises variant violates Agreement: exit 10, shortest counterexample, replay command', () => {
+    const r = synod(['check', 'paxos', '--max-ballot', '2', '--variant', 'ignore-promises']);
+    expect(r.code).toBe(10);
+    expect(r.stdout).toContain('Agreement is violated');
+    expect(r.stdout).toContain('Counterexample (12 steps, shortest)');
+    // Steps show only what changed: the initial state in full, then diffs such as `maxBal.a1: -1 → 0`.
+    expect(r.stdout).toMatch(/maxBal\.a\d: -1 → \d/);
+    expect(r.stdout).toMatch(/msgs \+ 2b\(a\d, bal=\d, val=v\d\)/);
+    const replayLine = r.stdout.split('\n').find((l) => l.startsWith('Replay: '));
+    expect(replayLine).toBeDefined();
+    const args = replayLine!.replace('Replay: npx synod ', '').split(' ');
+    const again = synod(args);
+    expect(again.code).toBe(10);
+    expect(again.stdout).toContain('the final state violates Agreement');
+  });
+
+  test('--json of a violation carries the counterexample and its replay path', () => {
+    const r = synod(['check', 'paxos', '--max-ballot', '2', '--variant', 'ignore-promises', '--json']);
+    expect(r.code).toBe(10);
+    const j = json(r.stdout);
+    expect(j.status).toBe('violation');
+    expect(j.property).toBe('Agreement');
+    expect(j.counterexample).toHaveLength(13);
+    expect(j.counterexample![0]!.action).toBeNull();
+    expect(j.replay!.split('.')).toHaveLength(13);
+    const last = j.counterexample![12]!.state;
+    expect((last['chosen'] as string[]).length).toBe(2);
+  });
+
+  test('--max-states cuts the search short and says so', () => {
+    const r = synod(['check', 'paxos', '--max-states', '50']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('cut short');
+    const j = json(synod(['check', 'paxos', '--max-states', '50', '--json']).stdout);
+    expect(j).toMatchObject({ status: 'ok', complete: false, distinctStates: 50 });
+  });
+
+  test('progress lines go to stderr when not on a terminal', () => {
+    const r = synod(['check', 'paxos', '--max-ballot', '1', '--progress-interval', '0']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/distinct states · [\d,]+ states\/s · queue [\d,]+ · depth \d+/);
+    const quiet = synod(['check', 'paxos', '--max-ballot', '1', '--progress-interval', '0', '--quiet']);
+    expect(quiet.stderr).toBe('');
+  });
+});
+
+describe('bad arguments: one clear line, exit 150, no stack trace', () => {
+  const cases: [string[], RegExp][] = [
+    [['check', 'paxos', '--acceptors', '0'], /--acceptors must be between 1 and 9, got 0/],
+    [['check', 'paxos', '--acceptors', '-2'], /--acceptors must be between 1 and 9, got -2/],
+    [['check', 'paxos', '--values', 'two'], /--values must be a whole number, got "two"/],
+    [['check', 'paxos', '--max-ballot', '1.5'], /--max-ballot must be a whole number/],
+    [['check', 'raft'], /unknown spec "raft" \(shipped: paxos\)/],
+    [['check'], /which spec\?/],
+    [['check', 'paxos', '--frobnicate'], /unknown option --frobnicate/],
+    [['check', 'paxos', '--bfs', '--dfs'], /choose one of --bfs and --dfs/],
+    [['check', 'paxos', '--variant', 'nope'], /unknown variant "nope"/],
+    [['check', 'paxos', '--max-depth', '0'], /--max-depth must be at least 1/],
+    [['check', 'paxos', '--replay', 'a.b'], /--replay takes dot-separated action indices/],
+    [['check', 'paxos', '--replay', '0.77'], /does not replay: step 1: action 77 does not exist/],
+    [['frobnicate'], /unknown command "frobnicate"/],
+  ];
+  test.each(cases)('synod %j', (args, message) => {
+    const r = synod(args);
+    expect(r.code).toBe(150);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).toMatch(/^error \[E_[A-Z_]+\] /);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('help and version', () => {
+  test('synod --help lists the commands and exit codes', () => {
+    const r = synod(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/check\s+model-check/);
+    expect(r.stdout).toMatch(/tlc\s+/);
+    expect(r.stdout).toContain('150 bad input');
+  });
+
+  test('synod check --help teaches the spec constants and options', () => {
+    const r = synod(['check', '--help']);
+    expect(r.code).toBe(0);
+    for (const flag of [
+      '--acceptors',
+      '--values',
+      '--max-ballot',
+      '--variant',
+      '--bfs',
+      '--dfs',
+      '--max-depth',
+      '--max-states',
+      '--no-deadlock',
+      '--json',
+      '--replay',
+    ]) {
+      expect(r.stdout).toContain(flag);
+    }
+  });
+
+  test('synod --version prints the package version', () => {
+    const r = synod(['--version']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+});

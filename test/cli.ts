@@ -1,0 +1,25 @@
+// Running the real `synod` binary from tests: exit code, stdout and stderr.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/** Absolute path of the built binary. */
+export const BIN = fileURLToPath(new URL('../dist/cli/bin.js', import.meta.url));
+/** The package root. */
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run `synod ...args` as a child process (no TTY, no colour). */
+export function synod(args: string[], env: NodeJS.ProcessEnv = {}): CliRun {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, ...env },
+    timeout: 120_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}

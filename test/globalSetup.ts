@@ -1,0 +1,19 @@
+// Builds the package once before the suite, so CLI tests run the real binary (dist/cli/bin.js).
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export default function setup(): void {
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  execFileSync(
+    process.execPath,
+    [
+      fileURLToPath(new URL('../node_modules/typescript/bin/tsc', import.meta.url)),
+      '-p',
+      'tsconfig.build.json',
+    ],
+    {
+      cwd: root,
+      stdio: 'inherit',
+    },
+  );
+}
