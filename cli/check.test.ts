@@ -1,6 +1,8 @@
 // End-to-end tests of `synod check` through the real binary: exit codes, output, --json, errors.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { synod } from '../test/cli.js';
+import { BIN, ROOT, synod } from '../test/cli.js';
 
 interface CheckJson {
   status: string;
@@ -98,6 +100,28 @@ describe('synod check paxos', () => {
     expect(quiet.stderr).toBe('');
   });
 });
+
+// util-linux `script` gives the binary a pseudo-terminal, as a user's shell would.
+test.skipIf(!existsSync('/usr/bin/script'))(
+  'on a terminal, progress is one live line rewritten in place',
+  () => {
+    const cmd = `${process.execPath} ${BIN} check paxos --max-ballot 2 --progress-interval 50`;
+    const r = spawnSync('/usr/bin/script', ['-qec', cmd, '/dev/null'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+      timeout: 120_000,
+    });
+    expect(r.status).toBe(0);
+    const updates = r.stdout.split('\r\x1b[2K').slice(1);
+    expect(updates.length).toBeGreaterThan(1);
+    expect(updates[0]).toMatch(
+      /^… [\d,]+ distinct states · [\d,]+ states\/s · queue [\d,]+ · depth \d+ · [\d.]+ s$/,
+    );
+    // The live line is cleared before the verdict is printed.
+    expect(r.stdout).toMatch(/\r\x1b\[2K✓ No violation: 185,369 distinct states/);
+  },
+);
 
 describe('bad arguments: one clear line, exit 150, no stack trace', () => {
   const cases: [string[], RegExp][] = [

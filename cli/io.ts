@@ -21,6 +21,6 @@ export function processIo(): Io {
     err: (t) => void process.stderr.write(t),
     isTTY,
     color: !noColor && (process.stdout.isTTY === true || process.env['FORCE_COLOR'] !== undefined),
-    columns: process.stderr.columns ?? 100,
+    columns: process.stderr.columns || 100,
   };
 }

@@ -7,6 +7,7 @@ import {
   type CheckOptions,
   type CheckResult,
   type Path,
+  type ReplayResult,
   type Strategy,
 } from '../../model-check/index.js';
 import { findSpec, specs, type AnyModel, type ShippedSpec } from '../../spec/index.js';
@@ -250,7 +251,7 @@ export function resultJson(
 function runReplay(model: AnyModel, inv: CheckInvocation, io: Io): number {
   const s = style(io.color);
   const path = inv.replay ?? [];
-  let outcome;
+  let outcome: ReplayResult<unknown, unknown>;
   try {
     outcome = replay(model, path);
   } catch (e) {
@@ -261,7 +262,7 @@ function runReplay(model: AnyModel, inv: CheckInvocation, io: Io): number {
   }
   if (!outcome.ok)
     throw new UsageError('E_REPLAY', `the path ${path.join('.')} does not replay: ${outcome.message}`, NAME);
-  const last = outcome.path.steps[outcome.path.steps.length - 1]!.state;
+  const last: unknown = outcome.path.steps[outcome.path.steps.length - 1]!.state;
   const broken = model.properties.filter((p) => p.kind === 'always' && !p.holds(last)).map((p) => p.name);
   const satisfied = model.properties
     .filter((p) => p.kind === 'sometimes' && p.holds(last))
@@ -315,9 +316,10 @@ function run(args: string[], io: Io): number {
       ? {}
       : {
           progress: (p) => {
-            const line = progressLine(p, s);
+            const line = progressLine(p);
             if (io.isTTY) {
-              io.err(`\r\x1b[2K${line.slice(0, Math.max(20, io.columns - 1))}`);
+              // Truncate the plain text to the terminal width so the line never wraps.
+              io.err(`\r\x1b[2K${s.cyan(line.slice(0, Math.max(20, io.columns - 1)))}`);
               live = true;
             } else {
               io.err(`${line}\n`);

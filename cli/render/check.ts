@@ -87,10 +87,10 @@ export function pathJson(model: AnyModel, path: Path<unknown, unknown>): unknown
   }));
 }
 
-/** One progress line (without newline). */
-export function progressLine(p: CheckProgress, s: Style): string {
+/** One progress line, plain text without newline. */
+export function progressLine(p: CheckProgress): string {
   return (
-    `${s.cyan('…')} ${num(p.distinctStates)} distinct states · ${num(p.statesPerSecond)} states/s · ` +
+    `… ${num(p.distinctStates)} distinct states · ${num(p.statesPerSecond)} states/s · ` +
     `queue ${num(p.queueSize)} · depth ${p.depth} · ${seconds(p.seconds)}`
   );
 }

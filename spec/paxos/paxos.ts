@@ -21,7 +21,7 @@
 // Messages are never removed from `msgs`, so the model includes loss (a message never received),
 // duplication (received twice) and reordering. Ballots are bounded by `maxBallot`.
 
-import { always, sometimes, FiniteSet, Universe, type Model } from '../../model-check/index.js';
+import { always, sometimes, Universe, type FiniteSet, type Model } from '../../model-check/index.js';
 
 /** The constants of a Paxos instance. */
 export interface PaxosConstants {
