@@ -8,6 +8,7 @@ import {
   setLane2,
   setMember,
   structuralHash,
+  type StructuralHash,
   type StructurallyHashed,
 } from './fingerprint.js';
 
@@ -66,14 +67,17 @@ export class Universe<T> {
  * An immutable set of values drawn from a {@link Universe}. Members are bits in 16-bit words held
  * in a plain array: small integers that V8 copies and reads faster than a fresh typed array.
  */
-export class FiniteSet<T> implements StructurallyHashed, Iterable<T> {
+export class FiniteSet<T> implements StructurallyHashed, StructuralHash, Iterable<T> {
   readonly universe: Universe<T>;
   readonly #bits: number[];
   readonly #sum1: number;
   readonly #sum2: number;
   /** Number of elements. */
   readonly size: number;
-  readonly [structuralHash]: readonly [number, number];
+  /** Lane 1 of the set's fingerprint (the same a plain `Set` of these members has). */
+  readonly lane1: number;
+  /** Lane 2 of the set's fingerprint. */
+  readonly lane2: number;
 
   /** @internal Use {@link Universe.empty} and {@link FiniteSet.add}. */
   constructor(universe: Universe<T>, bits: number[], sum1: number, sum2: number, size: number) {
@@ -82,8 +86,13 @@ export class FiniteSet<T> implements StructurallyHashed, Iterable<T> {
     this.#sum1 = sum1;
     this.#sum2 = sum2;
     this.size = size;
-    // The same fingerprint a plain `Set` of these members has.
-    this[structuralHash] = [setLane1(sum1, size), setLane2(sum2, size)];
+    this.lane1 = setLane1(sum1, size);
+    this.lane2 = setLane2(sum2, size);
+  }
+
+  /** The set is its own structural hash, so reading it allocates nothing. */
+  get [structuralHash](): StructuralHash {
+    return this;
   }
 
   /** True when the element with universe index `i` is in the set. */

@@ -4,15 +4,24 @@
 // (see `structuralHash`) so that an unchanged part of a state costs O(1).
 
 /**
- * A value that knows its own structural hash: two unsigned 32-bit lanes. Objects carrying this
- * symbol are not walked; the object promises that equal hashes mean structurally equal values
- * (up to hash collisions) and that its hash never changes. {@link FiniteSet} uses it.
+ * The key under which a value supplies its own structural hash (see {@link StructurallyHashed}).
+ * Objects carrying it are not walked.
  */
 export const structuralHash: unique symbol = Symbol.for('synod.structuralHash');
 
-/** Objects that supply their own structural hash, computed once. */
+/** A precomputed structural hash: two unsigned 32-bit lanes. */
+export interface StructuralHash {
+  readonly lane1: number;
+  readonly lane2: number;
+}
+
+/**
+ * A value that knows its own structural hash. It promises that structurally equal values have
+ * equal lanes and that the lanes never change. The FiniteSet class implements it (as itself, so
+ * reading the hash allocates nothing).
+ */
 export interface StructurallyHashed {
-  readonly [structuralHash]: readonly [number, number];
+  readonly [structuralHash]: StructuralHash;
 }
 
 /** A 64-bit fingerprint as two unsigned 32-bit halves. */
@@ -171,8 +180,8 @@ function hashObject(v: object): void {
   }
   const own = (v as Partial<StructurallyHashed>)[structuralHash];
   if (own !== undefined) {
-    R1 = own[0];
-    R2 = own[1];
+    R1 = own.lane1 >>> 0;
+    R2 = own.lane2 >>> 0;
     return;
   }
   if (Object.getPrototypeOf(v) === Object.prototype) {
