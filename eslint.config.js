@@ -24,7 +24,11 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/cli/**', '../cli/*', '../../cli/*'], message: 'Library rooms never import cli/.' }] },
+        {
+          patterns: [
+            { group: ['**/cli/**', '../cli/*', '../../cli/*'], message: 'Library rooms never import cli/.' },
+          ],
+        },
       ],
     },
   },
@@ -36,7 +40,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['../spec/*', '../../spec/*', '../cli/*', '../../cli/*'], message: 'model-check/ is a leaf room: it imports nothing of ours.' },
+            {
+              group: ['../spec/*', '../../spec/*', '../cli/*', '../../cli/*'],
+              message: 'model-check/ is a leaf room: it imports nothing of ours.',
+            },
           ],
         },
       ],

@@ -22,7 +22,10 @@ export const workloads: readonly Workload[] = [
     build: () => paxos({ acceptors: 3, values: 2, maxBallot: 2 }),
     options: { strategy: 'bfs' },
     tlc: { file: 'tla/Paxos.tla', config: 'tla/Paxos.cfg' },
-    tlcReference: { statesPerSecond: 7068, source: 'TLC 2.20, one worker, Agreement checked: 26.2 s (issue #2)' },
+    tlcReference: {
+      statesPerSecond: 7068,
+      source: 'TLC 2.20, one worker, Agreement checked: 26.2 s (issue #2)',
+    },
   },
   {
     name: 'paxos-3-2-2-dfs',

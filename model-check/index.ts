@@ -19,10 +19,20 @@ export type {
 export { replay, sameState } from './replay.js';
 export type { Path, ReplayResult, Step } from './replay.js';
 export { fingerprint, fingerprintHex, fingerprintInto, structuralHash } from './fingerprint.js';
-export type { Fingerprint, StructurallyHashed } from './fingerprint.js';
+export type { Fingerprint, StructuralHash, StructurallyHashed } from './fingerprint.js';
 export { FiniteSet, Universe } from './FiniteSet.js';
 export { SeenSet } from './SeenSet.js';
 export { Frontier } from './Frontier.js';
 export { PredecessorStore } from './PredecessorStore.js';
 export { diffStates } from './diff.js';
 export type { Change } from './diff.js';
+export { parseTlcDuration, parseTlcOutput, runTlc } from './tlc.js';
+export type {
+  TlcErrorKind,
+  TlcReport,
+  TlcRun,
+  TlcRunOptions,
+  TlcStatus,
+  TlcStep,
+  TlcViolationKind,
+} from './tlc.js';
