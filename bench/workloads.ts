@@ -2,7 +2,8 @@
 // the worker process that runs one workload cold, as a user's `synod check` would.
 
 import type { CheckOptions } from '../model-check/index.js';
-import { paxos, type AnyModel } from '../spec/index.js';
+import type { AnyModel } from '../model-check/index.js';
+import { paxos } from '../spec/index.js';
 
 export interface Workload {
   readonly name: string;

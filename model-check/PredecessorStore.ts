@@ -8,7 +8,7 @@ export class PredecessorStore {
   #action: Int32Array;
   #size = 0;
 
-  constructor(capacity = 1 << 16) {
+  constructor(capacity = 1 << 12) {
     this.#parent = new Int32Array(capacity);
     this.#action = new Int32Array(capacity);
   }

@@ -13,7 +13,7 @@ export class SeenSet {
   #size = 0;
 
   /** @param capacity - initial slot count, rounded up to a power of two. */
-  constructor(capacity = 1 << 16) {
+  constructor(capacity = 1 << 12) {
     let n = 16;
     while (n < capacity) n *= 2;
     this.#hi = new Uint32Array(n);

@@ -64,6 +64,12 @@ export interface CheckOptions<S = unknown, A = unknown> {
   maxStates?: number;
   /** Report a state with no enabled action as a deadlock. Default: true. */
   deadlock?: boolean;
+  /**
+   * Watch a sample of `actions` and `next` calls (the first 256, then one in 1024) for a model
+   * that mutates the state passed in; such a call ends the search with `status: 'error'`.
+   * Default: true.
+   */
+  detectMutation?: boolean;
   /** Progress, discovery and completion observers. */
   hooks?: CheckHooks<S, A>;
   /** Milliseconds between progress calls. Default: 1000. */
@@ -143,6 +149,11 @@ function positiveIntOption(name: string, v: number | undefined): void {
 
 type Phase = CheckError<unknown, unknown>['phase'];
 
+/** Thrown (and reported as `status: 'error'`) when a model mutates the state passed to it. */
+export class StateMutationError extends Error {
+  override readonly name = 'StateMutationError';
+}
+
 /**
  * Explore the reachable states of `model` and check its properties.
  *
@@ -177,6 +188,10 @@ class Search<S, A> {
   readonly seen = new SeenSet();
   readonly preds = new PredecessorStore();
   readonly fp = new Uint32Array(2);
+  readonly before = new Uint32Array(2);
+  readonly after = new Uint32Array(2);
+  readonly detectMutation: boolean;
+  samples = 0;
   readonly invariants: Property<S>[];
   /** `sometimes` properties not yet witnessed. */
   pending: Property<S>[];
@@ -204,6 +219,7 @@ class Search<S, A> {
     this.maxDepth = options.maxDepth ?? Number.POSITIVE_INFINITY;
     this.maxStates = options.maxStates ?? Number.POSITIVE_INFINITY;
     this.deadlock = options.deadlock ?? true;
+    this.detectMutation = options.detectMutation ?? true;
     this.hooks = options.hooks ?? {};
     this.interval = options.progressIntervalMs ?? 1000;
     this.invariants = model.properties.filter((p) => p.kind === 'always');
@@ -314,12 +330,23 @@ class Search<S, A> {
       this.current = id;
       this.phase = 'actions';
       actions.length = 0;
-      this.model.actions(state, actions);
+      if (this.sample(state)) {
+        this.model.actions(state, actions);
+        this.assertUnchanged(state, 'actions');
+      } else {
+        this.model.actions(state, actions);
+      }
       let successors = 0;
       for (let a = 0; a < actions.length; a++) {
         this.phase = 'next';
         this.currentAction = actions[a];
-        const next = this.model.next(state, actions[a]!);
+        let next: S | undefined;
+        if (this.sample(state)) {
+          next = this.model.next(state, actions[a]!);
+          this.assertUnchanged(state, 'next');
+        } else {
+          next = this.model.next(state, actions[a]!);
+        }
         if (next === undefined) continue;
         successors++;
         this.generated++;
@@ -355,7 +382,12 @@ class Search<S, A> {
       const out: A[] = [];
       if (depth < this.maxDepth) {
         this.phase = 'actions';
-        this.model.actions(s, out);
+        if (this.sample(s)) {
+          this.model.actions(s, out);
+          this.assertUnchanged(s, 'actions');
+        } else {
+          this.model.actions(s, out);
+        }
       } else {
         this.truncated = true;
       }
@@ -391,7 +423,13 @@ class Search<S, A> {
         this.current = ids[top]!;
         this.phase = 'next';
         this.currentAction = out[c];
-        const next = this.model.next(state, out[c]!);
+        let next: S | undefined;
+        if (this.sample(state)) {
+          next = this.model.next(state, out[c]!);
+          this.assertUnchanged(state, 'next');
+        } else {
+          next = this.model.next(state, out[c]!);
+        }
         if (next === undefined) continue;
         successors[top]!++;
         this.generated++;
@@ -403,6 +441,28 @@ class Search<S, A> {
       }
     }
     this.queueSize = states.length;
+  }
+
+  /**
+   * Whether to watch this call for mutation of its input: the first 256 calls, then one in 1024.
+   * When it returns true it has fingerprinted `state` into `before`.
+   */
+  sample(state: S): boolean {
+    if (!this.detectMutation) return false;
+    const k = this.samples++;
+    if (k >= 256 && (k & 1023) !== 0) return false;
+    fingerprintInto(state, this.before);
+    return true;
+  }
+
+  /** Throw when `state` no longer has the fingerprint `sample` took. */
+  assertUnchanged(state: S, fn: 'actions' | 'next'): void {
+    fingerprintInto(state, this.after);
+    if (this.after[0] === this.before[0] && this.after[1] === this.before[1]) return;
+    throw new StateMutationError(
+      `${fn}() changed the state passed to it. A model must leave its input state untouched and ` +
+        `return a new one: copy an array or object before changing it (e.g. [...xs], { ...s }).`,
+    );
   }
 
   foundDeadlock(id: number): void {

@@ -2,7 +2,7 @@
 
 export { always, sometimes } from './Model.js';
 export type { Model, Property, PropertyKind } from './Model.js';
-export { check } from './check.js';
+export { check, StateMutationError } from './check.js';
 export type {
   CheckDeadlock,
   CheckError,
@@ -36,3 +36,7 @@ export type {
   TlcStep,
   TlcViolationKind,
 } from './tlc.js';
+export { loadModel, looksLikeModelFile, modelShapeProblems } from './loadModel.js';
+export type { AnyModel, LoadedModel, LoadModelFailure, LoadModelOptions } from './loadModel.js';
+export { checkConstantsSpec, describeConstant, parseConstantValue, validateConstants } from './constants.js';
+export type { ConstantSpec, ConstantsSpec, ConstantValues } from './constants.js';

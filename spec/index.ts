@@ -1,4 +1,4 @@
 // Public entry of synod/spec: the executable specs, and the registry the CLI reads.
 export * from './paxos/index.js';
 export { findSpec, specs } from './registry.js';
-export type { AnyModel, ShippedSpec, SpecConstant, SpecVariant } from './registry.js';
+export type { ShippedSpec, SpecConstant, SpecVariant } from './registry.js';

@@ -1,12 +1,9 @@
 // The shipped specs as data: name, constants with their CLI flags and ranges, variants, and a
 // builder. The CLI derives `synod check <spec>` flags and help from this table.
 
-import type { Model } from '../model-check/index.js';
+import type { AnyModel } from '../model-check/index.js';
 import { paxos, type PaxosVariant } from './paxos/index.js';
 
-/** A model of any state and action type, as the registry hands them out. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyModel = Model<any, any>;
 
 /** A numeric constant of a shipped spec. */
 export interface SpecConstant {

@@ -10,12 +10,20 @@ import {
   type ReplayResult,
   type Strategy,
 } from '../../model-check/index.js';
-import { findSpec, specs, type AnyModel, type ShippedSpec } from '../../spec/index.js';
+import {
+  loadModel,
+  looksLikeModelFile,
+  parseConstantValue,
+  type AnyModel,
+  type ConstantValues,
+} from '../../model-check/index.js';
+import { findSpec, specs, type ShippedSpec } from '../../spec/index.js';
+import { basename } from 'node:path';
 import { intArg, parseCommandArgs } from '../args.js';
 import type { Command } from '../Command.js';
 import { ExitCode, UsageError } from '../errors.js';
 import type { Io } from '../io.js';
-import { pathJson, progressLine, renderPath, renderResult, stateView } from '../render/check.js';
+import { userError, pathJson, progressLine, renderPath, renderResult, stateView } from '../render/check.js';
 import { style } from '../render/style.js';
 
 const NAME = 'check';
@@ -75,6 +83,8 @@ const generalOptions = {
   'progress-interval': { type: 'string' },
   replay: { type: 'string' },
   variant: { type: 'string' },
+  const: { type: 'string', multiple: true },
+  export: { type: 'string' },
 } as const;
 
 /** Every spec constant flag, so one strict parse accepts them; flags of other specs are rejected after. */
@@ -84,11 +94,26 @@ function constantOptions(): Record<string, { type: 'string' }> {
   return out;
 }
 
-/** A parsed `synod check` invocation. */
-export interface CheckInvocation {
+/** A shipped spec with its constants and variant. */
+export interface SpecTarget {
+  kind: 'spec';
   spec: ShippedSpec;
   constants: Record<string, number>;
   variant: string;
+}
+
+/** A user's model module with the constants given by `--const`. */
+export interface FileTarget {
+  kind: 'file';
+  file: string;
+  exportName: string | undefined;
+  /** Raw `--const` values, in the order given. */
+  constants: ConstantValues;
+}
+
+/** A parsed `synod check` invocation. */
+export interface CheckInvocation {
+  target: SpecTarget | FileTarget;
   options: Omit<CheckOptions, 'hooks'>;
   json: boolean;
   quiet: boolean;
@@ -96,30 +121,22 @@ export interface CheckInvocation {
   replay: number[] | undefined;
 }
 
-/** Parse `synod check` arguments; throws UsageError for anything wrong. */
-export function parseCheckArgs(args: string[]): CheckInvocation {
-  const { values, positionals } = parseCommandArgs(NAME, args, { ...generalOptions, ...constantOptions() });
-  const v = values;
-  if (positionals.length === 0) {
-    throw new UsageError(
-      'E_ARG_MISSING',
-      `which spec? (shipped: ${specs.map((s) => s.name).join(', ')})`,
-      NAME,
-    );
-  }
-  if (positionals.length > 1) {
-    throw new UsageError(
-      'E_ARG_EXTRA',
-      `one spec at a time, got ${positionals.map((p) => JSON.stringify(p)).join(' ')}`,
-      NAME,
-    );
-  }
-  const name = positionals[0]!;
+type Values = Record<string, string | boolean | string[] | undefined>;
+
+function specTarget(name: string, v: Values): SpecTarget {
   const spec = findSpec(name);
   if (spec === undefined) {
     throw new UsageError(
       'E_SPEC_UNKNOWN',
-      `unknown spec ${JSON.stringify(name)} (shipped: ${specs.map((s) => s.name).join(', ')})`,
+      `unknown spec ${JSON.stringify(name)} (shipped: ${specs.map((s) => s.name).join(', ')}; or give a model file such as ./model.ts)`,
+      NAME,
+    );
+  }
+  if (v['const'] !== undefined || v['export'] !== undefined) {
+    const flag = v['const'] !== undefined ? '--const' : '--export';
+    throw new UsageError(
+      'E_ARG_UNKNOWN',
+      `${flag} is for model files; ${spec.name} takes ${spec.constants.map((c) => c.flag).join(', ')}`,
       NAME,
     );
   }
@@ -143,6 +160,63 @@ export function parseCheckArgs(args: string[]): CheckInvocation {
       NAME,
     );
   }
+  return { kind: 'spec', spec, constants, variant };
+}
+
+function fileTarget(file: string, v: Values): FileTarget {
+  for (const sp of specs) {
+    for (const flag of [...sp.constants.map((c) => c.flag), '--variant']) {
+      if (v[flag.slice(2)] !== undefined) {
+        throw new UsageError(
+          'E_ARG_UNKNOWN',
+          `${flag} is for shipped specs; give a model file's constants as --const name=value`,
+          NAME,
+        );
+      }
+    }
+  }
+  const constants: ConstantValues = {};
+  for (const kv of (v['const'] as string[] | undefined) ?? []) {
+    const eq = kv.indexOf('=');
+    if (eq <= 0)
+      throw new UsageError('E_ARG_VALUE', `--const takes name=value, got ${JSON.stringify(kv)}`, NAME);
+    const key = kv.slice(0, eq).trim();
+    if (key === '__proto__' || key === 'constructor' || key === 'prototype') {
+      throw new UsageError(
+        'E_ARG_VALUE',
+        `--const: ${JSON.stringify(key)} is not a usable constant name`,
+        NAME,
+      );
+    }
+    if (Object.prototype.hasOwnProperty.call(constants, key)) {
+      throw new UsageError('E_ARG_VALUE', `--const ${key} is given twice`, NAME);
+    }
+    constants[key] = parseConstantValue(kv.slice(eq + 1));
+  }
+  const exportName = typeof v['export'] === 'string' ? v['export'] : undefined;
+  return { kind: 'file', file, exportName, constants };
+}
+
+/** Parse `synod check` arguments; throws UsageError for anything wrong. */
+export function parseCheckArgs(args: string[]): CheckInvocation {
+  const { values, positionals } = parseCommandArgs(NAME, args, { ...generalOptions, ...constantOptions() });
+  const v = values;
+  if (positionals.length === 0) {
+    throw new UsageError(
+      'E_ARG_MISSING',
+      `which spec? (shipped: ${specs.map((s) => s.name).join(', ')})`,
+      NAME,
+    );
+  }
+  if (positionals.length > 1) {
+    throw new UsageError(
+      'E_ARG_EXTRA',
+      `one spec at a time, got ${positionals.map((p) => JSON.stringify(p)).join(' ')}`,
+      NAME,
+    );
+  }
+  const name = positionals[0]!;
+  const target = looksLikeModelFile(name) ? fileTarget(name, v) : specTarget(name, v);
   if (v['bfs'] === true && v['dfs'] === true)
     throw new UsageError('E_ARG_CONFLICT', 'choose one of --bfs and --dfs', NAME);
   const strategy: Strategy = v['dfs'] === true ? 'dfs' : 'bfs';
@@ -164,9 +238,7 @@ export function parseCheckArgs(args: string[]): CheckInvocation {
     replayPath = raw.split('.').map(Number);
   }
   return {
-    spec,
-    constants,
-    variant,
+    target,
     options,
     json: v['json'] === true,
     quiet: v['quiet'] === true,
@@ -176,17 +248,32 @@ export function parseCheckArgs(args: string[]): CheckInvocation {
   };
 }
 
+/** Quote a word for a POSIX shell when it needs it. */
+function shellWord(w: string): string {
+  return /^[\w./=:,@%+-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`;
+}
+
 /** The command line that reproduces `inv` (optionally replaying `path`). */
 export function commandLine(inv: CheckInvocation, path?: Path<unknown, unknown>): string {
-  const parts = ['npx synod check', inv.spec.name];
-  for (const c of inv.spec.constants) parts.push(c.flag, String(inv.constants[c.name]));
-  if (inv.variant !== inv.spec.variants[0]?.name) parts.push('--variant', inv.variant);
+  const t = inv.target;
+  const parts = ['npx', 'synod', 'check'];
+  if (t.kind === 'spec') {
+    parts.push(t.spec.name);
+    for (const c of t.spec.constants) parts.push(c.flag, String(t.constants[c.name]));
+    if (t.variant !== t.spec.variants[0]?.name) parts.push('--variant', t.variant);
+  } else {
+    parts.push(t.file);
+    for (const [k, value] of Object.entries(t.constants)) {
+      parts.push('--const', `${k}=${typeof value === 'string' ? value : JSON.stringify(value)}`);
+    }
+    if (t.exportName !== undefined) parts.push('--export', t.exportName);
+  }
   if (path !== undefined) parts.push('--replay', path.replay.join('.'));
   else {
     if (inv.options.strategy === 'dfs') parts.push('--dfs');
     if (inv.options.deadlock === false) parts.push('--no-deadlock');
   }
-  return parts.join(' ');
+  return parts.map(shellWord).join(' ');
 }
 
 function exitCode(result: CheckResult<unknown, unknown>): number {
@@ -218,9 +305,10 @@ export function resultJson(
     status: result.status,
     property: result.status === 'violation' ? result.property.name : null,
     propertyKind: result.status === 'violation' ? result.property.kind : null,
-    spec: inv.spec.name,
-    constants: inv.constants,
-    variant: inv.variant,
+    spec: inv.target.kind === 'spec' ? inv.target.spec.name : null,
+    file: inv.target.kind === 'file' ? inv.target.file : null,
+    constants: inv.target.constants,
+    variant: inv.target.kind === 'spec' ? inv.target.variant : null,
     strategy: result.strategy,
     complete: result.status === 'ok' ? result.complete : null,
     distinctStates: result.stats.distinctStates,
@@ -255,9 +343,7 @@ function runReplay(model: AnyModel, inv: CheckInvocation, io: Io): number {
   try {
     outcome = replay(model, path);
   } catch (e) {
-    io.err(
-      `${s.red('✗')} the model threw while replaying: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
-    );
+    io.err(`${s.red('✗')} the model threw while replaying: ${userError(e)}\n`);
     return ExitCode.modelThrew;
   }
   if (!outcome.ok)
@@ -280,7 +366,7 @@ function runReplay(model: AnyModel, inv: CheckInvocation, io: Io): number {
       }) + '\n',
     );
   } else {
-    io.out(`Replaying ${path.length - 1} steps of ${model.name ?? inv.spec.name}:\n`);
+    io.out(`Replaying ${path.length - 1} steps of ${modelName(model, inv)}:\n`);
     io.out(renderPath(model, outcome.path, s));
     if (broken.length > 0) io.out(`${s.red('✗')} the final state violates ${broken.join(', ')}\n`);
     else io.out(`${s.green('✓')} every invariant holds in the final state\n`);
@@ -289,21 +375,60 @@ function runReplay(model: AnyModel, inv: CheckInvocation, io: Io): number {
   return broken.length > 0 ? ExitCode.safety : ExitCode.ok;
 }
 
-function run(args: string[], io: Io): number {
+function modelName(model: AnyModel, inv: CheckInvocation): string {
+  return model.name ?? (inv.target.kind === 'spec' ? inv.target.spec.name : basename(inv.target.file));
+}
+
+/** Build the model of a spec target, or load a file target's; a user module that throws exits 75. */
+async function buildModel(inv: CheckInvocation, io: Io): Promise<AnyModel | number> {
+  const t = inv.target;
+  if (t.kind === 'spec') {
+    try {
+      return t.spec.build(t.constants, t.variant);
+    } catch (e) {
+      throw new UsageError('E_SPEC_CONSTANTS', e instanceof Error ? e.message : String(e), NAME);
+    }
+  }
+  const loaded = await loadModel(t.file, {
+    constants: t.constants,
+    ...(t.exportName === undefined ? {} : { exportName: t.exportName }),
+  });
+  if (loaded.ok) return loaded.model;
+  const s = style(io.color);
+  switch (loaded.kind) {
+    case 'threw': {
+      io.err(`${s.red('✗')} ${loaded.message}:\n  ${userError(loaded.error)}\n`);
+      return ExitCode.modelThrew;
+    }
+    case 'constants':
+      throw new UsageError(
+        'E_MODEL_CONSTANTS',
+        [loaded.message, ...(loaded.problems ?? []).map((p) => `  - ${p}`)].join('\n'),
+        NAME,
+      );
+    case 'not-found':
+      throw new UsageError('E_MODEL_NOT_FOUND', loaded.message, NAME);
+    case 'unsupported':
+      throw new UsageError('E_MODEL_EXTENSION', loaded.message, NAME);
+    case 'no-export':
+      throw new UsageError('E_MODEL_EXPORT', loaded.message, NAME);
+    case 'not-a-model':
+      throw new UsageError('E_MODEL_SHAPE', loaded.message, NAME);
+  }
+}
+
+async function run(args: string[], io: Io): Promise<number> {
   const inv = parseCheckArgs(args);
   const s = style(io.color);
-  let model: AnyModel;
-  try {
-    model = inv.spec.build(inv.constants, inv.variant);
-  } catch (e) {
-    throw new UsageError('E_SPEC_CONSTANTS', e instanceof Error ? e.message : String(e), NAME);
-  }
+  const built = await buildModel(inv, io);
+  if (typeof built === 'number') return built;
+  const model = built;
   if (inv.replay !== undefined) return runReplay(model, inv, io);
 
   const props = model.properties.map((p) => `${p.name} (${p.kind})`).join(', ');
   if (!inv.json) {
     io.out(
-      `${s.bold(`synod check ${model.name ?? inv.spec.name}`)} ${s.dim(`[${inv.options.strategy ?? 'bfs'}${inv.options.deadlock === false ? ', deadlock allowed' : ''}]`)}\n`,
+      `${s.bold(`synod check ${modelName(model, inv)}`)} ${s.dim(`[${inv.options.strategy ?? 'bfs'}${inv.options.deadlock === false ? ', deadlock allowed' : ''}]`)}\n`,
     );
     io.out(`${s.dim(`checking ${props}`)}\n`);
   }
@@ -337,5 +462,5 @@ export const checkCommand: Command = {
   name: NAME,
   summary: 'model-check a shipped spec (paxos) over all interleavings',
   help,
-  run: (args, io) => Promise.resolve(run(args, io)),
+  run,
 };

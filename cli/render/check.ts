@@ -1,14 +1,31 @@
 // Rendering of `synod check` results: the terminal summary, counterexamples as step-by-step diffs,
 // the live progress line, and the JSON object of `--json`.
 
+import { fileURLToPath } from 'node:url';
 import {
   diffStates,
+  StateMutationError,
   type CheckProgress,
   type CheckResult,
-  type Model,
+  type AnyModel,
   type Path,
 } from '../../model-check/index.js';
 import type { Style } from './style.js';
+
+const DIST = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * What a user's code threw, for people: the message and the stack frames that are theirs
+ * (synod's own frames and node's internals are left out). A StateMutationError is a message only.
+ */
+export function userError(e: unknown): string {
+  if (!(e instanceof Error)) return show(e);
+  if (e instanceof StateMutationError || e.stack === undefined) return `${e.name}: ${e.message}`;
+  const lines = e.stack.split('\n');
+  const head = lines.filter((l) => !/^\s+at /.test(l));
+  const frames = lines.filter((l) => /^\s+at /.test(l) && !l.includes(DIST) && !l.includes('node:internal'));
+  return [...head, ...frames].join('\n');
+}
 
 /** Thousands separators, e.g. `185,369`. */
 export function num(n: number): string {
@@ -33,9 +50,6 @@ function show(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(show).join(', ')}]`;
   return JSON.stringify(v) ?? 'undefined';
 }
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyModel = Model<any, any>;
 
 /** The state as named variables (the model's formatter, or the state itself). */
 export function stateView(model: AnyModel, state: unknown): unknown {
@@ -160,12 +174,12 @@ export function renderResult(
             : result.phase === 'replay'
               ? 'replay'
               : `${result.phase}()`;
-      out.push(`${s.red('✗')} ${s.bold('The model threw')} in ${what}:`);
-      const e = result.error;
-      out.push(`  ${e instanceof Error ? (e.stack ?? e.message) : show(e)}`);
+      const step = result.at === undefined ? '' : ` at step ${result.at.steps.length}`;
+      out.push(`${s.red('✗')} ${s.bold('The model threw')} in ${what}${step}:`);
+      out.push(`  ${userError(result.error)}`);
       if (result.at !== undefined) {
         out.push('');
-        out.push(`While handling the state reached by (${result.at.steps.length - 1} steps):`);
+        out.push(`In the state reached by these ${result.at.steps.length - 1} steps:`);
         out.push(renderPath(model, result.at, s));
         out.push(`Replay: ${replayCommand(result.at)}`);
       }
@@ -177,7 +191,7 @@ export function renderResult(
       `  example of ${w.property}: ${w.path.steps.length - 1} steps (replay: ${replayCommand(w.path)})`,
     );
   }
-  if (result.status !== 'error') {
+  if (result.status !== 'error' && st.distinctStates >= 10_000) {
     out.push(
       s.dim(`  stores: ${st.bytesPerState.toFixed(1)} bytes/state; peak memory ${bytes(st.peakMemoryBytes)}`),
     );
