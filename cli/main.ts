@@ -3,6 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import { checkCommand } from './commands/check.js';
+import { initCommand } from './commands/init.js';
 import { tlcCommand } from './commands/tlc.js';
 import type { Command } from './Command.js';
 import { ExitCode, UsageError } from './errors.js';
@@ -10,7 +11,7 @@ import type { Io } from './io.js';
 import { style } from './render/style.js';
 
 /** Every command, in the order `synod --help` lists them. */
-export const commands: readonly Command[] = [checkCommand, tlcCommand];
+export const commands: readonly Command[] = [checkCommand, initCommand, tlcCommand];
 
 /** The package version, read from package.json. */
 export function version(): string {

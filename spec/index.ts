@@ -2,3 +2,5 @@
 export * from './paxos/index.js';
 export { findSpec, specs } from './registry.js';
 export type { ShippedSpec, SpecConstant, SpecVariant } from './registry.js';
+export { scaffoldModel } from './scaffold.js';
+export type { ScaffoldFailure, ScaffoldOptions, ScaffoldResult } from './scaffold.js';

@@ -4,7 +4,6 @@
 import type { AnyModel } from '../model-check/index.js';
 import { paxos, type PaxosVariant } from './paxos/index.js';
 
-
 /** A numeric constant of a shipped spec. */
 export interface SpecConstant {
   /** Name in code and reports, e.g. `maxBallot`. */
@@ -33,6 +32,17 @@ export interface ShippedSpec {
   /** The first variant is the default. */
   readonly variants: readonly SpecVariant[];
   build(constants: Readonly<Record<string, number>>, variant: string): AnyModel;
+  /** What `synod init --from <name>` needs: the source file and its model factory. */
+  readonly scaffold: {
+    /** The spec's source, relative to the package root. */
+    readonly source: string;
+    /** The exported factory that takes the constants (plus `variant`) and returns the Model. */
+    readonly factory: string;
+    /** The type of its `variant` option, exported by the source. */
+    readonly variantType: string;
+    /** Constants for the generated test, small enough to run in a second. */
+    readonly testConstants: Readonly<Record<string, number>>;
+  };
 }
 
 const paxosSpec: ShippedSpec = {
@@ -65,6 +75,12 @@ const paxosSpec: ShippedSpec = {
       description: 'known-bad: Phase2a ignores the votes reported in 1b messages and may propose any value',
     },
   ],
+  scaffold: {
+    source: 'spec/paxos/paxos.ts',
+    factory: 'paxos',
+    variantType: 'PaxosVariant',
+    testConstants: { acceptors: 3, values: 2, maxBallot: 1 },
+  },
   build: (c, variant) =>
     paxos({
       acceptors: c['acceptors'] ?? 3,
