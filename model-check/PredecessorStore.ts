@@ -9,8 +9,8 @@ export class PredecessorStore {
   #size = 0;
 
   constructor(capacity = 1 << 12) {
-    this.#parent = new Int32Array(capacity);
-    this.#action = new Int32Array(capacity);
+    this.#parent = new Int32Array(Math.max(1, capacity));
+    this.#action = new Int32Array(Math.max(1, capacity));
   }
 
   /** Number of states recorded. */

@@ -192,6 +192,8 @@ class Search<S, A> {
   readonly after = new Uint32Array(2);
   readonly detectMutation: boolean;
   samples = 0;
+  /** States expanded (BFS) or successors taken (DFS), to pace progress reports. */
+  expanded = 0;
   readonly invariants: Property<S>[];
   /** `sometimes` properties not yet witnessed. */
   pending: Property<S>[];
@@ -363,7 +365,9 @@ class Search<S, A> {
         this.foundDeadlock(id);
         break;
       }
-      if ((this.generated & 1023) === 0 || frontier.size === 0) this.tick(frontier.size);
+      // Look at the clock every 64 expansions (counting expansions, not successors, so no
+      // branching factor can skip it).
+      if ((++this.expanded & 63) === 0 || frontier.size === 0) this.tick(frontier.size);
     }
     this.queueSize = frontier.size;
   }
@@ -437,7 +441,7 @@ class Search<S, A> {
         const nid = this.visit(next, ids[top]!, c);
         this.currentAction = undefined;
         if (nid >= 0) push(next, nid);
-        if ((this.generated & 1023) === 0) this.tick(states.length);
+        if ((++this.expanded & 63) === 0) this.tick(states.length);
       }
     }
     this.queueSize = states.length;

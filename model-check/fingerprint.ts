@@ -106,7 +106,12 @@ function hashNumber(n: number): void {
     R2 = fmix(round(SEED2 ^ T_INT, n ^ 0x27d4eb2f));
     return;
   }
-  // -0 is an integer above; NaN canonicalizes through Float64Array to one bit pattern per engine.
+  // -0 is an integer above. NaN has many bit patterns (V8 keeps the sign of 0/0) but is one value.
+  if (n !== n) {
+    R1 = fmix(SEED1 ^ T_FLOAT ^ 0x7ff80000);
+    R2 = fmix(SEED2 ^ T_FLOAT ^ 0x7ff80000);
+    return;
+  }
   f64[0] = n;
   const a = u32[0]!;
   const b = u32[1]!;
