@@ -129,7 +129,7 @@ describe('bad arguments: one clear line, exit 150, no stack trace', () => {
     [['check', 'paxos', '--acceptors', '-2'], /--acceptors must be between 1 and 9, got -2/],
     [['check', 'paxos', '--values', 'two'], /--values must be a whole number, got "two"/],
     [['check', 'paxos', '--max-ballot', '1.5'], /--max-ballot must be a whole number/],
-    [['check', 'raft'], /unknown spec "raft" \(shipped: paxos\)/],
+    [['check', 'raft'], /unknown spec "raft" \(shipped: paxos; or give a model file/],
     [['check'], /which spec\?/],
     [['check', 'paxos', '--frobnicate'], /unknown option --frobnicate/],
     [['check', 'paxos', '--bfs', '--dfs'], /choose one of --bfs and --dfs/],

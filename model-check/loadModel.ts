@@ -100,7 +100,7 @@ function exportsOf(ns: Record<string, unknown>): Record<string, unknown> {
     ('default' in d || '__esModule' in d) &&
     Object.keys(ns).every((k) => k === 'default' || k === 'module.exports' || k in d)
   ) {
-    return d as Record<string, unknown>;
+    return d;
   }
   return ns;
 }
