@@ -97,7 +97,8 @@ test('breadth-first and depth-first search agree', () => {
   const bfs = check(model(c), { strategy: 'bfs' });
   const dfs = check(model(c), { strategy: 'dfs' });
   expect(dfs.status).toBe(bfs.status);
-  expect(dfs.stats.distinctStates).toBe(bfs.stats.distinctStates);
+  // A search stops at its first violation, so the counts compare only when everything holds.
+  if (bfs.status === 'ok') expect(dfs.stats.distinctStates).toBe(bfs.stats.distinctStates);
 });
 `;
 }
