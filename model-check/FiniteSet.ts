@@ -47,7 +47,11 @@ export class Universe<T> {
       this.h2[i] = setMember(fp.lo);
     });
     this.words = Math.max(1, Math.ceil(items.length / 16));
-    this.empty = new FiniteSet(this, new Array<number>(this.words).fill(0), 0, 0, 0);
+    // Words, then the two hash sums. Seeding with 0.5 makes it a double array (its kind never
+    // reverts), so sums beyond small-integer range are stored unboxed and copies stay flat.
+    const data = new Array<number>(this.words + 2).fill(0.5);
+    data.fill(0);
+    this.empty = new FiniteSet(this, data, 0);
   }
 
   /** Index of `item`, or -1 when it is not in the universe. */
@@ -65,29 +69,30 @@ export class Universe<T> {
 
 /**
  * An immutable set of values drawn from a {@link Universe}. Members are bits in 16-bit words held
- * in a plain array: small integers that V8 copies and reads faster than a fresh typed array.
+ * in a plain array, which V8 copies faster than it allocates a fresh typed array.
  */
 export class FiniteSet<T> implements StructurallyHashed, StructuralHash, Iterable<T> {
   readonly universe: Universe<T>;
-  readonly #bits: number[];
-  readonly #sum1: number;
-  readonly #sum2: number;
+  /** The member bits in 16-bit words, then lane 1's and lane 2's sums of member hashes. */
+  readonly #data: number[];
   /** Number of elements. */
   readonly size: number;
-  /** Lane 1 of the set's fingerprint (the same a plain `Set` of these members has). */
-  readonly lane1: number;
-  /** Lane 2 of the set's fingerprint. */
-  readonly lane2: number;
 
   /** @internal Use {@link Universe.empty} and {@link FiniteSet.add}. */
-  constructor(universe: Universe<T>, bits: number[], sum1: number, sum2: number, size: number) {
+  constructor(universe: Universe<T>, data: number[], size: number) {
     this.universe = universe;
-    this.#bits = bits;
-    this.#sum1 = sum1;
-    this.#sum2 = sum2;
+    this.#data = data;
     this.size = size;
-    this.lane1 = setLane1(sum1, size);
-    this.lane2 = setLane2(sum2, size);
+  }
+
+  /** Lane 1 of the set's fingerprint (the same a plain `Set` of these members has). */
+  get lane1(): number {
+    return setLane1(this.#data[this.universe.words]!, this.size);
+  }
+
+  /** Lane 2 of the set's fingerprint. */
+  get lane2(): number {
+    return setLane2(this.#data[this.universe.words + 1]!, this.size);
   }
 
   /** The set is its own structural hash, so reading it allocates nothing. */
@@ -97,7 +102,7 @@ export class FiniteSet<T> implements StructurallyHashed, StructuralHash, Iterabl
 
   /** True when the element with universe index `i` is in the set. */
   hasIndex(i: number): boolean {
-    return ((this.#bits[i >>> 4]! >>> (i & 15)) & 1) === 1;
+    return ((this.#data[i >>> 4]! >>> (i & 15)) & 1) === 1;
   }
 
   /** True when `item` is in the set. */
@@ -109,10 +114,13 @@ export class FiniteSet<T> implements StructurallyHashed, StructuralHash, Iterabl
   /** The set with the element of universe index `i` added (this set itself if present). */
   addIndex(i: number): FiniteSet<T> {
     if (this.hasIndex(i)) return this;
-    const bits = this.#bits.slice();
-    bits[i >>> 4]! |= 1 << (i & 15);
+    const data = this.#data.slice();
     const u = this.universe;
-    return new FiniteSet(u, bits, (this.#sum1 + u.h1[i]!) | 0, (this.#sum2 + u.h2[i]!) | 0, this.size + 1);
+    const w = u.words;
+    data[i >>> 4] = data[i >>> 4]! | (1 << (i & 15));
+    data[w] = (data[w]! + u.h1[i]!) | 0;
+    data[w + 1] = (data[w + 1]! + u.h2[i]!) | 0;
+    return new FiniteSet(u, data, this.size + 1);
   }
 
   /** The set with `item` added. Throws when `item` is not in the universe. */
@@ -124,8 +132,9 @@ export class FiniteSet<T> implements StructurallyHashed, StructuralHash, Iterabl
 
   /** Universe indices of the members in `[from, to)`, ascending. */
   *indices(from = 0, to = this.universe.items.length): IterableIterator<number> {
-    const bits = this.#bits;
-    for (let w = from >>> 4; w < bits.length && w * 16 < to; w++) {
+    const bits = this.#data;
+    const words = this.universe.words;
+    for (let w = from >>> 4; w < words && w * 16 < to; w++) {
       let word = bits[w]!;
       while (word !== 0) {
         const bit = 31 - Math.clz32(word & -word);
