@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { checkCommand } from './commands/check.js';
 import { initCommand } from './commands/init.js';
+import { lintCommand } from './commands/lint.js';
 import { tlcCommand } from './commands/tlc.js';
 import type { Command } from './Command.js';
 import { ExitCode, UsageError } from './errors.js';
@@ -11,7 +12,7 @@ import type { Io } from './io.js';
 import { style } from './render/style.js';
 
 /** Every command, in the order `synod --help` lists them. */
-export const commands: readonly Command[] = [checkCommand, initCommand, tlcCommand];
+export const commands: readonly Command[] = [checkCommand, initCommand, lintCommand, tlcCommand];
 
 /** The package version, read from package.json. */
 export function version(): string {

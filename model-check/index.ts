@@ -40,3 +40,5 @@ export { loadModel, looksLikeModelFile, modelShapeProblems } from './loadModel.j
 export type { AnyModel, LoadedModel, LoadModelFailure, LoadModelOptions } from './loadModel.js';
 export { checkConstantsSpec, describeConstant, parseConstantValue, validateConstants } from './constants.js';
 export type { ConstantSpec, ConstantsSpec, ConstantValues } from './constants.js';
+export { isLintableFile, lintModel, lintRules } from './lint.js';
+export type { LintFinding, LintOptions, LintResult, LintRuleId, LintRuleInfo, LintSeverity } from './lint.js';
