@@ -1,0 +1,335 @@
+// The writer: what it writes reads back equal (property-based over every event kind), the same
+// events give the same bytes whatever their key order, validation mode catches bad lines, and
+// misuse fails fast with a sentence.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fc, test as fcTest } from '@fast-check/vitest';
+import { afterAll, describe, expect, test } from 'vitest';
+import { readTrace } from './read.js';
+import { FAULTS } from './schema.js';
+import { stringifyTraceLine, TraceWriteError, TraceWriter } from './TraceWriter.js';
+import type { Ballot, PaxosMessage, TraceEvent, TraceHeader } from './types.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'synod-writer-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const NODES = ['n1', 'n2', 'n3'];
+const HEADER: TraceHeader = {
+  kind: 'header',
+  format: 'synod-trace',
+  version: 1,
+  protocol: 'paxos',
+  nodes: NODES,
+  quorum: { kind: 'majority' },
+  seed: 42,
+  clock: 'virtual',
+};
+
+// --- arbitraries: every event kind, with and without its optional fields ---
+
+const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
+/** Any JSON value as JSON.parse would give it back (no -0, no forbidden keys). */
+const json: fc.Arbitrary<unknown> = fc
+  .jsonValue({ maxDepth: 2 })
+  .map(
+    (v) => JSON.parse(JSON.stringify(v), (k, x: unknown) => (FORBIDDEN.has(k) ? undefined : x)) as unknown,
+  );
+const obj = fc.dictionary(
+  fc.string({ maxLength: 6 }).filter((k) => !FORBIDDEN.has(k)),
+  json,
+  { maxKeys: 3 },
+);
+const node = fc.constantFrom(...NODES);
+const nat = fc.nat();
+const time = fc.double({ min: 0, max: 1e9, noNaN: true }).map((t) => t + 0);
+const ballot: fc.Arbitrary<Ballot> = fc.record({ round: nat, node });
+const id = fc.oneof(nat, fc.string({ minLength: 1, maxLength: 4 }));
+const envelope = {
+  t: time,
+  vc: fc.dictionary(node, nat, { maxKeys: 3 }),
+  adversarial: fc.boolean(),
+  x: obj,
+};
+
+const message: fc.Arbitrary<PaxosMessage> = fc.oneof(
+  fc.record({ type: fc.constant('prepare' as const), ballot }),
+  fc.record(
+    { type: fc.constant('promise' as const), ballot, accepted: fc.record({ ballot, value: json }) },
+    { requiredKeys: ['type', 'ballot'] },
+  ),
+  fc.record({ type: fc.constant('accept' as const), ballot, value: json }),
+  fc.record(
+    { type: fc.constant('accepted' as const), ballot, value: json },
+    { requiredKeys: ['type', 'ballot'] },
+  ),
+  fc.record(
+    { type: fc.constant('nack' as const), ballot, promised: ballot },
+    { requiredKeys: ['type', 'ballot'] },
+  ),
+  fc.record(
+    { type: fc.constant('decide' as const), value: json, ballot, x: obj },
+    { requiredKeys: ['type', 'value'] },
+  ),
+  fc.record({ type: fc.constant('x-ping' as const), n: nat }),
+);
+
+function kind<K extends string, R extends Record<string, fc.Arbitrary<unknown>>>(
+  k: K,
+  fields: R,
+  required: (keyof R & string)[],
+): fc.Arbitrary<TraceEvent> {
+  return fc.record(
+    { kind: fc.constant(k), ...envelope, ...fields },
+    {
+      requiredKeys: ['kind', ...required],
+    },
+  ) as unknown as fc.Arbitrary<TraceEvent>;
+}
+
+const client = (k: 'invoke' | 'ok' | 'fail' | 'info'): fc.Arbitrary<TraceEvent> =>
+  kind(
+    k,
+    {
+      node,
+      process: fc.oneof(nat, fc.constantFrom('c1', 'c2')),
+      op: nat,
+      f: fc.constantFrom('read', 'write', 'cas'),
+      key: fc.string(),
+      value: json,
+      ...(k === 'fail' || k === 'info' ? { error: json } : {}),
+    },
+    ['process', 'op', 'f'],
+  );
+
+const event: fc.Arbitrary<TraceEvent> = fc.oneof(
+  kind('send', { node, to: node, id, msg: message }, ['node', 'to', 'msg']),
+  kind('recv', { node, from: node, id, msg: message }, ['node', 'from', 'msg']),
+  kind('state', { node, vars: obj }, ['node', 'vars']),
+  kind('persist', { node, vars: obj }, ['node', 'vars']),
+  kind('decide', { node, slot: nat, value: json, ballot }, ['node', 'slot', 'value']),
+  kind(
+    'timer',
+    {
+      node,
+      name: fc.constantFrom('retry', 'election'),
+      action: fc.constantFrom('set', 'fire', 'cancel'),
+      after: time,
+    },
+    ['node', 'name', 'action'],
+  ),
+  kind('crash', { node }, ['node']),
+  kind('restart', { node }, ['node']),
+  kind(
+    'fault',
+    {
+      node,
+      fault: fc.constantFrom(...FAULTS, 'x-custom'),
+      id,
+      groups: fc.array(fc.uniqueArray(node)),
+      nodes: fc.uniqueArray(node),
+      links: fc.array(fc.tuple(node, node)),
+      rate: fc.double({ min: 0, max: 1, noNaN: true }).map((r) => r + 0),
+      delay: time,
+    },
+    ['fault'],
+  ),
+  kind('heal', { node, fault: fc.constantFrom(...FAULTS), id }, []),
+  kind(
+    'reconfig',
+    {
+      node,
+      slot: nat,
+      quorum: fc.oneof(
+        fc.constant({ kind: 'majority' as const }),
+        fc.record({
+          kind: fc.constant('threshold' as const),
+          q1: fc.integer({ min: 1, max: 3 }),
+          q2: fc.constant(2),
+        }),
+        fc.record({
+          kind: fc.constant('explicit' as const),
+          q1: fc.array(fc.uniqueArray(node, { minLength: 1 }), { minLength: 1, maxLength: 3 }),
+          q2: fc.array(fc.uniqueArray(node, { minLength: 1 }), { minLength: 1, maxLength: 3 }),
+        }),
+      ),
+    },
+    ['slot', 'quorum'],
+  ),
+  client('invoke'),
+  client('ok'),
+  client('fail'),
+  client('info'),
+  fc.record(
+    { kind: fc.constantFrom('x-note', 'x-leader'), node, t: time, text: fc.string(), data: json },
+    { requiredKeys: ['kind'] },
+  ) as unknown as fc.Arbitrary<TraceEvent>,
+);
+
+/** The trace as text, written through a validating writer (so the arbitraries obey the schema). */
+function write(events: TraceEvent[], options = { validate: true }): string {
+  let text = '';
+  const w = new TraceWriter({ write: (s) => (text += s) }, options);
+  w.header(HEADER);
+  for (const e of events) w.event(e);
+  return text;
+}
+
+async function read(text: string): Promise<{ header: TraceHeader | undefined; events: TraceEvent[] }> {
+  const reader = readTrace([Buffer.from(text)]);
+  const events: TraceEvent[] = [];
+  for await (const { event } of reader) events.push(event);
+  expect(reader.errors).toEqual([]);
+  return { header: reader.header, events };
+}
+
+const reversed = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).reverse()) as T;
+
+describe('round trip', () => {
+  fcTest.prop([fc.array(event, { maxLength: 30 })], { numRuns: 200 })(
+    'write then read gives back the same header and events',
+    async (events) => {
+      const { header, events: back } = await read(write(events));
+      expect(header).toEqual(HEADER);
+      expect(back).toEqual(events);
+    },
+  );
+
+  fcTest.prop([fc.array(event, { maxLength: 30 })])(
+    'the same events give the same bytes, whatever the key order of the event objects',
+    (events) => {
+      const once = write(events);
+      expect(write(events)).toBe(once);
+      expect(write(events.map(reversed))).toBe(once);
+      expect(write(events, { validate: false })).toBe(once);
+    },
+  );
+
+  test('reuseMessages writes the same bytes', () => {
+    const msg: PaxosMessage = { type: 'prepare', ballot: { round: 1, node: 'n1' } };
+    const events: TraceEvent[] = NODES.flatMap((to, i) => [
+      { kind: 'send', t: i, node: 'n1', to, msg },
+      { kind: 'recv', t: i + 1, node: to, from: 'n1', msg },
+    ]);
+    let text = '';
+    const w = new TraceWriter({ write: (s) => (text += s) }, { reuseMessages: true });
+    w.header(HEADER);
+    events.forEach((e) => w.event(e));
+    expect(text).toBe(write(events));
+  });
+});
+
+describe('format', () => {
+  test('one compact line per event, fields in schema order, undefined fields left out', () => {
+    const line = stringifyTraceLine({
+      msg: { type: 'prepare', ballot: { round: 1, node: 'n1' } },
+      id: undefined,
+      to: 'n2',
+      node: 'n1',
+      t: 0.5,
+      kind: 'send',
+    });
+    expect(line).toBe(
+      '{"kind":"send","t":0.5,"node":"n1","to":"n2","msg":{"type":"prepare","ballot":{"round":1,"node":"n1"}}}',
+    );
+    expect(stringifyTraceLine({ kind: 'state', node: 'n"1\n', vars: { 'a\u2028': '\ud800' } })).toBe(
+      String.raw`{"kind":"state","node":"n\"1\n","vars":{"a` + '\u2028' + String.raw`":"\ud800"}}`,
+    );
+  });
+
+  test('extension events: envelope fields first, then their own fields sorted', () => {
+    expect(stringifyTraceLine({ kind: 'x-note', text: 'hi', node: 'n1', b: 1, a: [2] })).toBe(
+      '{"kind":"x-note","node":"n1","a":[2],"b":1,"text":"hi"}',
+    );
+  });
+});
+
+describe('files', () => {
+  test('a path sink writes the file on close (with fsync), and close is idempotent', async () => {
+    const path = join(tmp, 'run.ndjson');
+    const w = new TraceWriter(path, { fsync: true, bufferSize: 100 });
+    w.header(HEADER);
+    for (let i = 0; i < 50; i++) w.event({ kind: 'decide', t: i, node: 'n1', slot: i, value: i });
+    expect(w.lines).toBe(51);
+    await w.close();
+    await w.close();
+    const text = readFileSync(path, 'utf8');
+    expect(text.split('\n')).toHaveLength(52);
+    expect(text).toBe(
+      write(
+        Array.from({ length: 50 }, (_, i): TraceEvent => ({
+          kind: 'decide',
+          t: i,
+          node: 'n1',
+          slot: i,
+          value: i,
+        })),
+      ),
+    );
+  });
+
+  test("a sink's close is awaited", async () => {
+    let closed = false;
+    const w = new TraceWriter({
+      write: () => undefined,
+      close: async () => {
+        await Promise.resolve();
+        closed = true;
+      },
+    });
+    await w.close();
+    expect(closed).toBe(true);
+  });
+});
+
+describe('misuse and validation fail fast', () => {
+  const sink = { write: (): void => undefined };
+
+  test('order of calls', async () => {
+    const w = new TraceWriter(sink);
+    expect(() => w.event({ kind: 'crash', node: 'n1' })).toThrow('TraceWriter: event() before header()');
+    w.header(HEADER);
+    expect(() => w.header(HEADER)).toThrow('TraceWriter: header() called twice');
+    await w.close();
+    expect(() => w.event({ kind: 'crash', node: 'n1' })).toThrow('TraceWriter: event() after close()');
+  });
+
+  test('values that are not JSON, and unknown kinds', () => {
+    expect(() => stringifyTraceLine({ kind: 'decide', t: NaN, node: 'n1', slot: 0, value: 1 })).toThrow(
+      'field "t": NaN is not a JSON number',
+    );
+    expect(() => stringifyTraceLine({ kind: 'crash', node: 'n1', x: { f: 1n } })).toThrow(TypeError);
+    expect(() => stringifyTraceLine({ kind: 'sned' } as unknown as TraceEvent)).toThrow(
+      'unknown event kind "sned"',
+    );
+    expect(() => new TraceWriter({} as never)).toThrow(/the sink must be/);
+  });
+
+  test('validate: true rejects lines that break the schema or name unknown nodes', () => {
+    const w = new TraceWriter(sink, { validate: true });
+    w.header(HEADER);
+    const bad = (e: unknown): TraceWriteError => {
+      try {
+        w.event(e as TraceEvent);
+      } catch (err) {
+        if (err instanceof TraceWriteError) return err;
+        throw err;
+      }
+      throw new Error('expected a TraceWriteError');
+    };
+    expect(
+      bad({ kind: 'send', node: 'n1', to: 'n9', msg: { type: 'prepare', ballot: { round: 1, node: 'n1' } } })
+        .errors,
+    ).toMatchObject([{ code: 'unknown-node', field: '/to' }]);
+    expect(bad({ kind: 'send', node: 'n1', to: 'n2', msg: { type: 'prepare', ballot: 1 } }).message).toMatch(
+      '/msg/ballot: expected a Ballot object (with round, node), got 1',
+    );
+    expect(bad({ kind: 'decide', node: 'n1', slot: 1.5, value: 1 }).errors).toMatchObject([
+      { code: 'invalid-event', field: '/slot' },
+    ]);
+    expect(
+      bad({ kind: 'state', node: 'n1', vars: JSON.parse('{"__proto__":1}') as object }).errors,
+    ).toMatchObject([{ code: 'forbidden-key', field: '/vars/__proto__' }]);
+    expect(w.lines).toBe(1);
+  });
+});
