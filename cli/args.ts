@@ -60,3 +60,19 @@ export function intArg(command: string, flag: string, raw: string, min: number, 
   }
   return n;
 }
+
+/**
+ * The one positional argument a command takes, or a UsageError: `missing` when there is none
+ * (a question naming what to give), and a sentence naming the extras when there are several.
+ */
+export function onePositional(command: string, positionals: string[], what: string, missing: string): string {
+  if (positionals.length === 0) throw new UsageError('E_ARG_MISSING', missing, command);
+  if (positionals.length > 1) {
+    throw new UsageError(
+      'E_ARG_EXTRA',
+      `one ${what} at a time, got ${positionals.map((p) => JSON.stringify(p)).join(' ')}`,
+      command,
+    );
+  }
+  return positionals[0]!;
+}

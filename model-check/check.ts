@@ -332,23 +332,12 @@ class Search<S, A> {
       this.current = id;
       this.phase = 'actions';
       actions.length = 0;
-      if (this.sample(state)) {
-        this.model.actions(state, actions);
-        this.assertUnchanged(state, 'actions');
-      } else {
-        this.model.actions(state, actions);
-      }
+      this.callActions(state, actions);
       let successors = 0;
       for (let a = 0; a < actions.length; a++) {
         this.phase = 'next';
         this.currentAction = actions[a];
-        let next: S | undefined;
-        if (this.sample(state)) {
-          next = this.model.next(state, actions[a]!);
-          this.assertUnchanged(state, 'next');
-        } else {
-          next = this.model.next(state, actions[a]!);
-        }
+        const next = this.callNext(state, actions[a]!);
         if (next === undefined) continue;
         successors++;
         this.generated++;
@@ -386,12 +375,7 @@ class Search<S, A> {
       const out: A[] = [];
       if (depth < this.maxDepth) {
         this.phase = 'actions';
-        if (this.sample(s)) {
-          this.model.actions(s, out);
-          this.assertUnchanged(s, 'actions');
-        } else {
-          this.model.actions(s, out);
-        }
+        this.callActions(s, out);
       } else {
         this.truncated = true;
       }
@@ -427,13 +411,7 @@ class Search<S, A> {
         this.current = ids[top]!;
         this.phase = 'next';
         this.currentAction = out[c];
-        let next: S | undefined;
-        if (this.sample(state)) {
-          next = this.model.next(state, out[c]!);
-          this.assertUnchanged(state, 'next');
-        } else {
-          next = this.model.next(state, out[c]!);
-        }
+        const next = this.callNext(state, out[c]!);
         if (next === undefined) continue;
         successors[top]!++;
         this.generated++;
@@ -445,6 +423,24 @@ class Search<S, A> {
       }
     }
     this.queueSize = states.length;
+  }
+
+  /** `model.actions`, watched for mutation of `state` on sampled calls. */
+  callActions(state: S, out: A[]): void {
+    if (!this.sample(state)) {
+      this.model.actions(state, out);
+      return;
+    }
+    this.model.actions(state, out);
+    this.assertUnchanged(state, 'actions');
+  }
+
+  /** `model.next`, watched for mutation of `state` on sampled calls. */
+  callNext(state: S, action: A): S | undefined {
+    if (!this.sample(state)) return this.model.next(state, action);
+    const next = this.model.next(state, action);
+    this.assertUnchanged(state, 'next');
+    return next;
   }
 
   /**

@@ -19,7 +19,7 @@ import {
 } from '../../model-check/index.js';
 import { findSpec, specs, type ShippedSpec } from '../../spec/index.js';
 import { basename } from 'node:path';
-import { intArg, parseCommandArgs } from '../args.js';
+import { intArg, onePositional, parseCommandArgs } from '../args.js';
 import type { Command } from '../Command.js';
 import { ExitCode, UsageError } from '../errors.js';
 import type { Io } from '../io.js';
@@ -201,21 +201,12 @@ function fileTarget(file: string, v: Values): FileTarget {
 export function parseCheckArgs(args: string[]): CheckInvocation {
   const { values, positionals } = parseCommandArgs(NAME, args, { ...generalOptions, ...constantOptions() });
   const v = values;
-  if (positionals.length === 0) {
-    throw new UsageError(
-      'E_ARG_MISSING',
-      `which spec? (shipped: ${specs.map((s) => s.name).join(', ')})`,
-      NAME,
-    );
-  }
-  if (positionals.length > 1) {
-    throw new UsageError(
-      'E_ARG_EXTRA',
-      `one spec at a time, got ${positionals.map((p) => JSON.stringify(p)).join(' ')}`,
-      NAME,
-    );
-  }
-  const name = positionals[0]!;
+  const name = onePositional(
+    NAME,
+    positionals,
+    'spec',
+    `which spec? (shipped: ${specs.map((s) => s.name).join(', ')}; or a model file such as ./model.ts)`,
+  );
   const target = looksLikeModelFile(name) ? fileTarget(name, v) : specTarget(name, v);
   if (v['bfs'] === true && v['dfs'] === true)
     throw new UsageError('E_ARG_CONFLICT', 'choose one of --bfs and --dfs', NAME);

@@ -5,7 +5,7 @@ import { existsSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { extname, relative, resolve } from 'node:path';
 import { runTlc, type TlcReport } from '../../model-check/index.js';
-import { intArg, parseCommandArgs } from '../args.js';
+import { intArg, onePositional, parseCommandArgs } from '../args.js';
 import type { Command } from '../Command.js';
 import { ExitCode, UsageError } from '../errors.js';
 import type { Io } from '../io.js';
@@ -74,17 +74,12 @@ const isFile = (p: string): boolean => existsSync(p) && statSync(p).isFile();
 /** Parse `synod tlc` arguments; throws UsageError for anything wrong. */
 export function parseTlcArgs(args: string[]): TlcInvocation {
   const { values: v, positionals } = parseCommandArgs(NAME, args, options);
-  if (positionals.length === 0) {
-    throw new UsageError('E_ARG_MISSING', 'which TLA+ module? (e.g. synod tlc tla/Paxos.tla)', NAME);
-  }
-  if (positionals.length > 1) {
-    throw new UsageError(
-      'E_ARG_EXTRA',
-      `one module at a time, got ${positionals.map((p) => JSON.stringify(p)).join(' ')}`,
-      NAME,
-    );
-  }
-  const file = positionals[0]!;
+  const file = onePositional(
+    NAME,
+    positionals,
+    'module',
+    'which TLA+ module? (e.g. synod tlc tla/Paxos.tla)',
+  );
   if (extname(file) !== '.tla') {
     throw new UsageError('E_TLC_NOT_TLA', `${file} is not a TLA+ module: give a .tla file`, NAME);
   }
