@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { CheckStats } from '../model-check/index.js';
 import { runTlc } from '../model-check/tlc.js';
+import { runSimBench } from './sim.js';
 import { workloads } from './workloads.js';
 
 const { values } = parseArgs({
@@ -110,3 +111,8 @@ if (process.env['TLA2TOOLS_JAR'] === undefined && !values.json) {
   log('\n(set TLA2TOOLS_JAR=/path/to/tla2tools.jar to run TLC on tla/Paxos.tla in the same run)');
 }
 if (values.json) console.log(JSON.stringify({ node: process.version, runs, rows }));
+await runSimBench({
+  runs: Math.min(runs, 3),
+  json: values.json,
+  ...(values.only === undefined ? {} : { only: values.only }),
+});

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { checkCommand } from './commands/check.js';
 import { initCommand } from './commands/init.js';
 import { lintCommand } from './commands/lint.js';
+import { simulateCommand } from './commands/simulate.js';
 import { tlcCommand } from './commands/tlc.js';
 import type { Command } from './Command.js';
 import { ExitCode, UsageError } from './errors.js';
@@ -12,7 +13,13 @@ import type { Io } from './io.js';
 import { style } from './render/style.js';
 
 /** Every command, in the order `synod --help` lists them. */
-export const commands: readonly Command[] = [checkCommand, initCommand, lintCommand, tlcCommand];
+export const commands: readonly Command[] = [
+  checkCommand,
+  initCommand,
+  lintCommand,
+  simulateCommand,
+  tlcCommand,
+];
 
 /** The package version, read from package.json. */
 export function version(): string {

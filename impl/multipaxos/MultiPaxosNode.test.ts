@@ -1,0 +1,380 @@
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import { Harness } from '../__test-helpers__/harness.js';
+import {
+  applyFaults,
+  endFaults,
+  faultSchedule,
+  kvWorkload,
+  linearizable,
+  logProblems,
+  opSlots,
+  type LinOp,
+} from '../__test-helpers__/workload.js';
+import { IntMap } from './IntMap.js';
+import { applyKv } from './kv.js';
+import { multiPaxosNode, type Batch, type MultiPaxosState } from './MultiPaxosNode.js';
+
+/** Liveness bound: once faults end, every request waiting at a live node is answered within this (virtual ms). */
+const LIVENESS_BOUND_MS = 5_000;
+
+const mp = (h: Harness, id: string): MultiPaxosState => h.state<MultiPaxosState>(id)!;
+
+function logOf(s: MultiPaxosState): Batch[] {
+  return Array.from({ length: s.commitIndex }, (_, i) => s.log.get(i)!);
+}
+
+/** Every node's applied log is a prefix of the longest one. */
+function prefixProblems(h: Harness): string[] {
+  const logs = h.ids
+    .filter((id) => h.isUp(id))
+    .map((id) => [id, logOf(mp(h, id)).map((b) => JSON.stringify(b))] as const);
+  if (logs.length === 0) return []; // every node is down: nothing to compare
+  const longest = logs.reduce((a, b) => (b[1].length > a[1].length ? b : a));
+  const out: string[] = [];
+  for (const [id, log] of logs) {
+    const at = log.findIndex((b, i) => b !== longest[1][i]);
+    if (at >= 0) out.push(`${id}'s log differs from ${longest[0]}'s at slot ${at}`);
+  }
+  return out;
+}
+
+describe('multipaxos', () => {
+  test('a leader is elected and client commands are decided, batched and answered', () => {
+    const h = new Harness({
+      behavior: multiPaxosNode,
+      seed: 1,
+      nodes: 5,
+      params: { batchSize: 4, batchDelayMs: 5 },
+    });
+    h.runUntil(1000);
+    const leaders = h.ids.filter((id) => mp(h, id).role === 'leader');
+    expect(leaders).toHaveLength(1);
+    const history = kvWorkload(h, { from: 1000, until: 2000, every: 2, keys: 3 });
+    h.runUntil(3000);
+    expect(logProblems(h)).toEqual([]);
+    const answered = new Set(h.replies.map((r) => r.op));
+    expect(history.every((o) => answered.has(o.op))).toBe(true);
+    // Batching: fewer slots than commands, and no slot above the batch size.
+    const slots = [...h.chosen.values()].map((c) => (c.value as Batch).length);
+    expect(slots.length).toBeLessThan(history.length);
+    expect(Math.max(...slots)).toBeLessThanOrEqual(4);
+    expect(Math.max(...slots)).toBe(4);
+    expect(new Set(h.ids.map((id) => mp(h, id).commitIndex)).size).toBe(1);
+  });
+
+  test('pipelining keeps at most `pipeline` slots in flight', () => {
+    const h = new Harness({
+      behavior: multiPaxosNode,
+      seed: 2,
+      nodes: 3,
+      params: { batchSize: 1, pipeline: 3 },
+    });
+    h.runUntil(1000);
+    kvWorkload(h, { from: 1000, until: 1200, every: 1 });
+    let most = 0;
+    for (let t = 1000; t < 2000; t++) {
+      h.runUntil(t);
+      for (const id of h.ids) most = Math.max(most, Object.keys(mp(h, id).inflight).length);
+    }
+    expect(most).toBe(3);
+    expect(logProblems(h)).toEqual([]);
+  });
+
+  test('without forwarding, a follower answers ok: false and names the leader', () => {
+    const h = new Harness({ behavior: multiPaxosNode, seed: 3, params: { forward: false } });
+    h.runUntil(1000);
+    const leader = h.ids.find((id) => mp(h, id).role === 'leader')!;
+    const follower = h.ids.find((id) => id !== leader)!;
+    h.request(follower, { op: 1, client: 0, request: { f: 'write', key: 'x', value: 1 } });
+    expect(h.replies).toEqual([
+      { node: follower, op: 1, ok: false, result: { error: 'not the leader', leader }, t: h.now },
+    ]);
+    h.request(leader, { op: 2, client: 0, request: { f: 'write', key: 'x', value: 2 } });
+    h.runFor(100);
+    expect(h.replies.at(-1)).toMatchObject({ op: 2, ok: true, result: 2 });
+  });
+
+  test('a node that knows no leader answers ok: false; bad requests are refused', () => {
+    const h = new Harness({ behavior: multiPaxosNode, seed: 4 });
+    h.request('n1', { op: 1, client: 0, request: { f: 'read', key: 'x' } });
+    h.request('n1', { op: 2, client: 0, request: { f: 'incr', key: 'x' } });
+    expect(h.replies.map((r) => [r.op, r.ok])).toEqual([
+      [1, false],
+      [2, false],
+    ]);
+  });
+
+  test('safety: logs are prefixes of one another under loss, duplication, partitions and crash/restart', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+        fc.constantFrom(3, 5).chain((n) => fc.tuple(fc.constant(n), faultSchedule(n, 3000))),
+        fc.double({ min: 0, max: 0.2, noNaN: true }),
+        fc.double({ min: 0, max: 0.2, noNaN: true }),
+        (seed, [n, faults], loss, dup) => {
+          const h = new Harness({
+            behavior: multiPaxosNode,
+            seed,
+            nodes: n,
+            loss,
+            dup,
+            params: {
+              batchSize: 3,
+              pipeline: 3,
+              electionTimeoutMs: 150,
+              electionJitterMs: 150,
+              heartbeatMs: 30,
+            },
+          });
+          applyFaults(h, faults);
+          kvWorkload(h, { until: 3000, every: 15 });
+          h.runUntil(3000, 200_000);
+          expect(logProblems(h)).toEqual([]);
+          expect(prefixProblems(h)).toEqual([]);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  test(`liveness: after faults end, every waiting request is answered within ${LIVENESS_BOUND_MS} ms`, () => {
+    let worst = 0;
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), faultSchedule(5, 2000), (seed, faults) => {
+        const h = new Harness({ behavior: multiPaxosNode, seed, nodes: 5, loss: 0.1, dup: 0.05 });
+        applyFaults(h, faults);
+        kvWorkload(h, { until: 2000, every: 10 });
+        h.runUntil(2000);
+        endFaults(h);
+        const healedAt = h.now;
+        const waiting = (): number[] => h.ids.flatMap((id) => Object.keys(mp(h, id).pending).map(Number));
+        const before = waiting();
+        const done = h.runUntilTrue(() => waiting().length === 0, healedAt + LIVENESS_BOUND_MS);
+        expect(done).toBe(true);
+        worst = Math.max(worst, h.now - healedAt);
+        const answered = new Set(h.replies.map((r) => r.op));
+        expect(before.every((op) => answered.has(op))).toBe(true);
+        expect(logProblems(h)).toEqual([]);
+        // And new requests after the heal are answered too.
+        const later = kvWorkload(h, { from: h.now, until: h.now + 200, every: 20, firstOp: 100_000 });
+        h.runFor(LIVENESS_BOUND_MS);
+        const after = new Set(h.replies.map((r) => r.op));
+        expect(later.every((o) => after.has(o.op))).toBe(true);
+      }),
+      { numRuns: 100 },
+    );
+    // eslint-disable-next-line no-console
+    console.log(
+      `multipaxos liveness: slowest drain of waiting requests after the heal: ${worst.toFixed(0)} ms`,
+    );
+    expect(worst).toBeLessThan(LIVENESS_BOUND_MS);
+  });
+
+  test('a restarted node catches up and its log equals the others', () => {
+    const h = new Harness({ behavior: multiPaxosNode, seed: 5, nodes: 5, params: { catchupBatch: 8 } });
+    h.runUntil(1000);
+    const leader = h.ids.find((id) => mp(h, id).role === 'leader')!;
+    const lagging = h.ids.find((id) => id !== leader)!;
+    kvWorkload(h, { from: 1000, until: 3000, every: 5 });
+    h.at(1200, () => h.crash(lagging));
+    h.at(2500, () => h.restart(lagging));
+    h.runUntil(2500);
+    const atRestart = mp(h, lagging).commitIndex;
+    h.runUntil(5000);
+    const logs = h.ids.map((id) => JSON.stringify(logOf(mp(h, id))));
+    expect(new Set(logs).size).toBe(1);
+    expect(mp(h, lagging).commitIndex).toBeGreaterThan(atRestart + 8);
+    // It restored its store from the log too.
+    expect(mp(h, lagging).kv).toEqual(mp(h, leader).kv);
+  });
+
+  test('a partitioned minority leader is replaced, steps down on heal, and the logs converge', () => {
+    const h = new Harness({ behavior: multiPaxosNode, seed: 6, nodes: 5 });
+    h.runUntil(1000);
+    const old = h.ids.find((id) => mp(h, id).role === 'leader')!;
+    h.split([[old]]);
+    kvWorkload(h, { from: 1000, until: 3000, every: 10 });
+    h.runUntil(3000);
+    const next = h.ids.find((id) => id !== old && mp(h, id).role === 'leader');
+    expect(next).toBeDefined();
+    h.heal();
+    h.runUntil(5000);
+    expect(mp(h, old).role).toBe('follower');
+    expect(new Set(h.ids.map((id) => JSON.stringify(logOf(mp(h, id))))).size).toBe(1);
+    expect(logProblems(h)).toEqual([]);
+  });
+
+  test('the store is linearizable on small histories (Wing–Gong), under loss and leader crashes', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+        fc.array(
+          fc.record({
+            t: fc.integer({ min: 0, max: 800 }),
+            node: fc.integer({ min: 0, max: 2 }),
+            f: fc.constantFrom('read' as const, 'write' as const, 'cas' as const),
+            a: fc.integer({ min: 0, max: 3 }),
+            b: fc.integer({ min: 0, max: 3 }),
+          }),
+          { minLength: 1, maxLength: 8 },
+        ),
+        fc.option(fc.integer({ min: 0, max: 800 })),
+        (seed, ops, crashAt) => {
+          const h = new Harness({ behavior: multiPaxosNode, seed, nodes: 3, loss: 0.05, latency: [1, 30] });
+          h.runUntil(700);
+          const start = h.now;
+          if (crashAt !== null) {
+            h.at(start + crashAt, () => {
+              const leader = h.ids.find((id) => mp(h, id).role === 'leader');
+              if (leader !== undefined) h.crash(leader);
+            });
+          }
+          const invoked = new Map<number, { f: 'read' | 'write' | 'cas'; value: unknown; t: number }>();
+          ops.forEach((o, op) => {
+            h.at(start + o.t, () => {
+              const node = h.ids[o.node]!;
+              if (!h.isUp(node)) return;
+              const value = o.f === 'write' ? o.a : o.f === 'cas' ? [o.a, o.b] : undefined;
+              invoked.set(op, { f: o.f, value, t: h.now });
+              h.request(node, {
+                op,
+                client: op,
+                request: o.f === 'read' ? { f: 'read', key: 'x' } : { f: o.f, key: 'x', value },
+              });
+            });
+          });
+          h.runUntil(start + 3000);
+          expect(logProblems(h)).toEqual([]);
+          const history: LinOp[] = [];
+          for (const [op, inv] of invoked) {
+            const r = h.replies.find((x) => x.op === op);
+            const refused =
+              r !== undefined && typeof r.result === 'object' && r.result !== null && 'error' in r.result;
+            if (refused) continue; // a definite failure: it never took effect
+            history.push({
+              f: inv.f,
+              value: inv.value,
+              invokedAt: inv.t,
+              completedAt: r === undefined ? Infinity : r.t,
+              ok: r?.ok === true,
+              result: r?.result,
+            });
+          }
+          expect(linearizable(history)).toBe(true);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  test('the checker rejects a stale read', () => {
+    const w = (v: number, a: number, b: number): LinOp => ({
+      f: 'write',
+      value: v,
+      invokedAt: a,
+      completedAt: b,
+      ok: true,
+      result: v,
+    });
+    const r = (v: unknown, a: number, b: number): LinOp => ({
+      f: 'read',
+      value: undefined,
+      invokedAt: a,
+      completedAt: b,
+      ok: true,
+      result: v,
+    });
+    expect(linearizable([w(1, 0, 1), r(1, 2, 3)])).toBe(true);
+    expect(linearizable([w(1, 0, 1), r(null, 2, 3)])).toBe(false);
+    expect(linearizable([w(1, 0, 5), r(null, 1, 2), r(1, 3, 4)])).toBe(true);
+    expect(linearizable([w(1, 0, 5), r(1, 1, 2), r(null, 3, 4)])).toBe(false);
+  });
+
+  test('every answered command is in the log, applied once, and every node applies the same log', () => {
+    const h = new Harness({ behavior: multiPaxosNode, seed: 7, nodes: 5, loss: 0.1, dup: 0.1 });
+    kvWorkload(h, { until: 4000, every: 5 });
+    applyFaults(h, [
+      { t: 1500, kind: 'crash', node: 0 },
+      { t: 1600, kind: 'crash', node: 1 },
+      { t: 2500, kind: 'restart', node: 0 },
+      { t: 2600, kind: 'restart', node: 1 },
+    ]);
+    h.runUntil(4000);
+    endFaults(h);
+    h.runFor(3000);
+    expect(logProblems(h)).toEqual([]);
+    const slots = opSlots(h);
+    const oks = h.replies.filter((r) => r.ok === true);
+    expect(oks.length).toBeGreaterThan(300);
+    for (const r of oks) expect(slots.get(r.op)!.length).toBeGreaterThanOrEqual(1);
+    const stores = h.ids.map((id) => JSON.stringify(mp(h, id).kv));
+    expect(new Set(stores).size).toBe(1);
+  });
+
+  test('a command logged twice is applied once (the store skips the later copy)', () => {
+    const h = new Harness({ behavior: multiPaxosNode, seed: 8, nodes: 3 });
+    h.runUntil(1000);
+    const leader = h.ids.find((id) => mp(h, id).role === 'leader')!;
+    const follower = h.ids.find((id) => id !== leader)!;
+    const write = { f: 'write', key: 'x', value: 1, op: 1, client: 0 } as const;
+    const s = mp(h, follower);
+    const ballot = mp(h, leader).ballot!;
+    let step = multiPaxosNode.onMessage(s, leader, {
+      type: 'decide',
+      slot: s.commitIndex,
+      value: [write],
+      ballot,
+    });
+    const write2 = { f: 'write', key: 'x', value: 2, op: 2, client: 0 } as const;
+    step = multiPaxosNode.onMessage(step.state, leader, {
+      type: 'decide',
+      slot: s.commitIndex + 1,
+      value: [write2, write],
+      ballot,
+    });
+    expect(step.state.kv).toEqual({ x: 2 });
+    expect(step.state.appliedOps.get(1)).toBe(s.commitIndex);
+  });
+});
+
+describe('IntMap', () => {
+  test('behaves like a Map and never changes an old version', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(5000), fc.option(fc.nat()))), (ops) => {
+        let m = IntMap.empty<number>();
+        const ref = new Map<number, number>();
+        const versions: [IntMap<number>, Map<number, number>][] = [];
+        for (const [k, v] of ops) {
+          m = m.set(k, v ?? undefined);
+          if (v === null) ref.delete(k);
+          else ref.set(k, v);
+          versions.push([m, new Map(ref)]);
+        }
+        for (const [mv, rv] of versions) {
+          expect(mv.size).toBe(rv.size);
+          for (const [k, v] of rv) expect(mv.get(k)).toBe(v);
+        }
+      }),
+    );
+    expect(
+      IntMap.empty<number>()
+        .set(2 ** 40, 1)
+        .get(2 ** 40),
+    ).toBe(1);
+    expect(() => IntMap.empty<number>().set(-1, 1)).toThrow(RangeError);
+  });
+});
+
+describe('kv', () => {
+  test('read, write, cas', () => {
+    let s = applyKv({}, { f: 'read', key: 'a' });
+    expect(s.result).toEqual({ ok: true, value: null });
+    s = applyKv(s.store, { f: 'write', key: 'a', value: 1 });
+    expect(applyKv(s.store, { f: 'cas', key: 'a', value: [2, 3] }).result).toEqual({ ok: false, value: 1 });
+    const c = applyKv(s.store, { f: 'cas', key: 'a', value: [1, 3] });
+    expect(c.result).toEqual({ ok: true, value: 3 });
+    expect(c.store).toEqual({ a: 3 });
+    expect(s.store).toEqual({ a: 1 });
+  });
+});

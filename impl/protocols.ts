@@ -1,0 +1,115 @@
+// The protocols of the reference implementation, by the name `synod simulate <protocol>` takes:
+// each with its node behaviour, its typed and described parameters, and what to write as the trace
+// header's quorum system. Parameter text from `--param k=v` is parsed and checked here, so every
+// runtime (simulator, network, model checker) sees the same validated values.
+
+import type { QuorumSystem } from '../traces/index.js';
+import { multiPaxosNode, MULTIPAXOS_PARAMS } from './multipaxos/MultiPaxosNode.js';
+import type { NodeBehavior } from './Node.js';
+import { quorumSizes } from './paxos/ballot.js';
+import { parseParam, resolveParams, type ParamSpecs } from './paxos/params.js';
+import { PAXOS_PARAMS, paxosNode } from './paxos/PaxosNode.js';
+
+export type { ParamSpec, ParamSpecs } from './paxos/params.js';
+
+/** One protocol of the registry. */
+export interface ProtocolEntry {
+  /** The node, as the runtimes take it. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly behavior: NodeBehavior<any, any, any, any, Record<string, unknown>>;
+  /** Every parameter: kind, default, bounds, description. */
+  readonly params: ParamSpecs;
+  /** The default value of every parameter. */
+  readonly defaults: Readonly<Record<string, unknown>>;
+  /** One paragraph for `synod simulate --help` and the docs. */
+  readonly describe: string;
+  /** The quorum system for a trace header, given the resolved parameters and the nodes. */
+  quorum(params: Readonly<Record<string, unknown>>, nodes: readonly string[]): QuorumSystem;
+}
+
+const defaultsOf = (specs: ParamSpecs): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(specs).map(([k, s]) => [k, s.default]));
+
+function quorumOf(protocol: string) {
+  return (params: Readonly<Record<string, unknown>>, nodes: readonly string[]): QuorumSystem => {
+    const p1 = typeof params['phase1Quorum'] === 'number' ? params['phase1Quorum'] : 0;
+    const p2 = typeof params['phase2Quorum'] === 'number' ? params['phase2Quorum'] : 0;
+    if (p1 === 0 && p2 === 0) return { kind: 'majority' };
+    const { q1, q2 } = quorumSizes(protocol, nodes.length, p1, p2);
+    return { kind: 'threshold', q1, q2 };
+  };
+}
+
+/** The protocols, by name. */
+export const protocols = {
+  paxos: {
+    behavior: paxosNode,
+    params: PAXOS_PARAMS,
+    defaults: defaultsOf(PAXOS_PARAMS),
+    describe:
+      'Single-decree Paxos: every node is proposer, acceptor and learner; one value is decided (slot 0). ' +
+      'Values come from the `propose` parameter or from client requests `{ value }`. Twins: spec/paxos, tla/Paxos.tla.',
+    quorum: quorumOf('paxos'),
+  },
+  multipaxos: {
+    behavior: multiPaxosNode,
+    params: MULTIPAXOS_PARAMS,
+    defaults: defaultsOf(MULTIPAXOS_PARAMS),
+    describe:
+      'Multi-Paxos with a stable leader (one phase 1 for all slots), batching, pipelining, elections with randomized ' +
+      'backoff, catch-up, client forwarding, and a linearizable key-value store (read, write, cas) on the log.',
+    quorum: quorumOf('multipaxos'),
+  },
+} as const satisfies Record<string, ProtocolEntry>;
+
+/** A protocol name. */
+export type ProtocolName = keyof typeof protocols;
+
+/** The protocol names, in a fixed order. */
+export const PROTOCOL_NAMES = Object.keys(protocols) as ProtocolName[];
+
+/** The entry of `name`, or undefined when there is no such protocol. */
+export function protocolEntry(name: string): ProtocolEntry | undefined {
+  return Object.prototype.hasOwnProperty.call(protocols, name) ? protocols[name as ProtocolName] : undefined;
+}
+
+/** What {@link parseProtocolParams} gives: the full parameter set, or a sentence on what is wrong. */
+export type ParsedParams =
+  | { readonly ok: true; readonly params: Readonly<Record<string, unknown>> }
+  | { readonly ok: false; readonly message: string };
+
+/**
+ * Parse `--param name=value` texts for `protocol`, fill in the defaults and check the whole set
+ * (including cross-parameter rules such as intersecting quorums for `nodes` nodes).
+ *
+ * @example
+ * ```ts
+ * parseProtocolParams('multipaxos', ['batchSize=32', 'forward=false'], 5);
+ * // { ok: true, params: { batchSize: 32, forward: false, pipeline: 4, ... } }
+ * ```
+ */
+export function parseProtocolParams(protocol: string, pairs: readonly string[], nodes: number): ParsedParams {
+  const entry = protocolEntry(protocol);
+  if (entry === undefined) {
+    return {
+      ok: false,
+      message: `unknown protocol ${JSON.stringify(protocol)} (known: ${PROTOCOL_NAMES.join(', ')})`,
+    };
+  }
+  try {
+    const given: Record<string, unknown> = {};
+    for (const pair of pairs) {
+      const eq = pair.indexOf('=');
+      if (eq <= 0) return { ok: false, message: `--param wants name=value, got ${JSON.stringify(pair)}` };
+      const name = pair.slice(0, eq).trim();
+      given[name] = parseParam(protocol, entry.params, name, pair.slice(eq + 1).trim());
+    }
+    const params = resolveParams(protocol, entry.params, given);
+    const p1 = params['phase1Quorum'];
+    const p2 = params['phase2Quorum'];
+    if (typeof p1 === 'number' && typeof p2 === 'number') quorumSizes(protocol, nodes, p1, p2);
+    return { ok: true, params };
+  } catch (e) {
+    return { ok: false, message: e instanceof Error ? e.message : String(e) };
+  }
+}

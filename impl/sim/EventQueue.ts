@@ -1,0 +1,164 @@
+// The simulator's event queue: a binary min-heap of event slots keyed by (time, sequence number),
+// so events at the same virtual time come out in the order they were scheduled (determinism).
+// Struct-of-arrays storage grown by doubling; slots are recycled, so the steady state allocates
+// nothing per event.
+
+/** Event slots with their payload columns, ordered by (time, seq). */
+export class EventQueue {
+  /** Virtual time of each slot. */
+  time: Float64Array;
+  /** Sequence number of each slot (ties on time break by it). */
+  seq: Float64Array;
+  /** Event kind of each slot (the simulator's codes). */
+  kind: Uint8Array;
+  /** Target node (or another small integer) of each slot. */
+  node: Int32Array;
+  /** Source node (or another small integer) of each slot. */
+  from: Int32Array;
+  /** A number payload (message id, timer generation, op index). */
+  aux: Float64Array;
+  /** An object payload (message, timer name, request). */
+  obj: unknown[];
+
+  #heap: Int32Array;
+  #size = 0;
+  #free: Int32Array;
+  #freeCount: number;
+  #capacity: number;
+  #nextSeq = 0;
+
+  constructor(capacity = 1024) {
+    this.#capacity = capacity;
+    this.time = new Float64Array(capacity);
+    this.seq = new Float64Array(capacity);
+    this.kind = new Uint8Array(capacity);
+    this.node = new Int32Array(capacity);
+    this.from = new Int32Array(capacity);
+    this.aux = new Float64Array(capacity);
+    this.obj = new Array<unknown>(capacity).fill(undefined);
+    this.#heap = new Int32Array(capacity);
+    this.#free = new Int32Array(capacity);
+    for (let i = 0; i < capacity; i++) this.#free[i] = capacity - 1 - i;
+    this.#freeCount = capacity;
+  }
+
+  /** Number of queued events. */
+  get size(): number {
+    return this.#size;
+  }
+
+  /** Take a free slot and fill its key; set its payload columns, then {@link EventQueue.push} it. */
+  alloc(time: number, kind: number): number {
+    if (this.#freeCount === 0) this.#grow();
+    const s = this.#free[--this.#freeCount]!;
+    this.time[s] = time;
+    this.seq[s] = this.#nextSeq++;
+    this.kind[s] = kind;
+    return s;
+  }
+
+  /** Re-key a slot taken out of the queue (e.g. a deferred delivery) with a new time and sequence. */
+  rekey(slot: number, time: number): void {
+    this.time[slot] = time;
+    this.seq[slot] = this.#nextSeq++;
+  }
+
+  /** Queue an allocated slot. */
+  push(slot: number): void {
+    const heap = this.#heap;
+    const time = this.time;
+    const seq = this.seq;
+    let i = this.#size++;
+    const t = time[slot]!;
+    const q = seq[slot]!;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      const ps = heap[p]!;
+      const pt = time[ps]!;
+      if (pt < t || (pt === t && seq[ps]! < q)) break;
+      heap[i] = ps;
+      i = p;
+    }
+    heap[i] = slot;
+  }
+
+  /** The earliest slot, removed from the queue (still allocated: {@link EventQueue.release} it), or -1. */
+  pop(): number {
+    if (this.#size === 0) return -1;
+    const heap = this.#heap;
+    const top = heap[0]!;
+    const last = heap[--this.#size]!;
+    const n = this.#size;
+    if (n > 0) {
+      const time = this.time;
+      const seq = this.seq;
+      const t = time[last]!;
+      const q = seq[last]!;
+      let i = 0;
+      for (;;) {
+        let c = 2 * i + 1;
+        if (c >= n) break;
+        let cs = heap[c]!;
+        const r = c + 1;
+        if (r < n) {
+          const rs = heap[r]!;
+          const rt = time[rs]!;
+          const ct = time[cs]!;
+          if (rt < ct || (rt === ct && seq[rs]! < seq[cs]!)) {
+            c = r;
+            cs = rs;
+          }
+        }
+        const ct = time[cs]!;
+        if (t < ct || (t === ct && q < seq[cs]!)) break;
+        heap[i] = cs;
+        i = c;
+      }
+      heap[i] = last;
+    }
+    return top;
+  }
+
+  /** Time of the earliest event, or Infinity. */
+  peekTime(): number {
+    return this.#size === 0 ? Infinity : this.time[this.#heap[0]!]!;
+  }
+
+  /** Return a popped slot to the free list. */
+  release(slot: number): void {
+    this.obj[slot] = undefined;
+    this.#free[this.#freeCount++] = slot;
+  }
+
+  #grow(): void {
+    const old = this.#capacity;
+    const cap = old * 2;
+    const f64 = (a: Float64Array): Float64Array => {
+      const b = new Float64Array(cap);
+      b.set(a);
+      return b;
+    };
+    this.time = f64(this.time);
+    this.seq = f64(this.seq);
+    this.aux = f64(this.aux);
+    const kind = new Uint8Array(cap);
+    kind.set(this.kind);
+    this.kind = kind;
+    const node = new Int32Array(cap);
+    node.set(this.node);
+    this.node = node;
+    const from = new Int32Array(cap);
+    from.set(this.from);
+    this.from = from;
+    this.obj.length = cap;
+    this.obj.fill(undefined, old);
+    const heap = new Int32Array(cap);
+    heap.set(this.#heap);
+    this.#heap = heap;
+    const free = new Int32Array(cap);
+    for (let i = 0; i < cap - old; i++) free[i] = cap - 1 - i;
+    this.#free = free;
+    this.#freeCount = cap - old;
+    this.#capacity = cap;
+  }
+}

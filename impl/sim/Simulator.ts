@@ -1,0 +1,1021 @@
+// The deterministic simulator: runs NodeBehaviors in virtual time over a modelled network (latency
+// distributions, per-link overrides, loss, duplication, reordering), applies a fault scenario and a
+// client workload, watches safety (one value per slot), writes every event to a trace, and returns
+// the run as data. One seeded PRNG drives every random choice; events are ordered by (time, seq).
+
+import type { QuorumSystem, TraceEvent, TraceHeader } from '../../traces/index.js';
+import type { ClientRequest, Effect, NodeBehavior, NodeConfig, NodeId, Step } from '../Node.js';
+import { canonicalJson } from './canonical.js';
+import { EventQueue } from './EventQueue.js';
+import { formatLatency, sampleLatency, type Latency } from './latency.js';
+import { Prng } from './prng.js';
+import type { Fault, Scenario } from './scenario.js';
+
+/** Where trace lines go: a `TraceWriter` from traces/ (the caller closes it). */
+export interface TraceSink {
+  header(header: TraceHeader): void;
+  event(event: TraceEvent): void;
+}
+
+/** The network model, as data. */
+export interface NetworkOptions {
+  /** One-way latency of every link without an override (default `uniform:5ms..40ms`). */
+  latency?: Latency;
+  /** Per-link overrides, both directions: key `n1-n2`. */
+  links?: Readonly<Record<string, Latency>>;
+  /** Probability that a message is lost (default 0). */
+  loss?: number;
+  /** Probability that a message is delivered twice (default 0). */
+  duplicate?: number;
+  /** Probability that a message gets an extra random delay (up to twice its latency), overtaking later ones (default 0). */
+  reorder?: number;
+}
+
+/** The client workload: Jepsen-style processes issuing reads and writes on a few keys. */
+export interface WorkloadOptions {
+  /** Operations started per second of virtual time (an op is skipped when every client is busy). */
+  rate: number;
+  /** Fraction of reads (default 0.5). */
+  readRatio?: number;
+  /** Number of keys `k0`..`k{n-1}` (default 10). */
+  keys?: number;
+  /** Number of client processes; each runs one operation at a time (default 5). */
+  clients?: number;
+  /** An op with no reply after this many virtual ms ends as `info` (default 5000). */
+  timeout?: number;
+  /** Latency between a client and a node (default: the network's default latency). */
+  latency?: Latency;
+}
+
+/** The request a workload hands to `onRequest`: a read or a write of one key (writes carry unique values). */
+export interface KvRequest {
+  readonly f: 'read' | 'write';
+  readonly key: string;
+  readonly value?: number;
+}
+
+/** A progress report (the CLI renders it). */
+export interface SimulationProgress {
+  virtualMs: number;
+  durationMs: number;
+  decisions: number;
+  sent: number;
+  delivered: number;
+  dropped: number;
+  faultsApplied: number;
+  clientOk: number;
+  events: number;
+  wallSeconds: number;
+}
+
+/** Hooks through which a run reports while it goes (the simulator never prints). */
+export interface SimulationHooks {
+  progress?(p: SimulationProgress): void;
+}
+
+/** Options of {@link simulate}. */
+export interface SimulationOptions<
+  S = unknown,
+  M = unknown,
+  Req = unknown,
+  Rep = unknown,
+  P = Record<string, unknown>,
+> {
+  behavior: NodeBehavior<S, M, Req, Rep, P>;
+  /** Node names, or a count (names `n1`..`nN`). */
+  nodes: number | readonly NodeId[];
+  /** Protocol parameters handed to every node. */
+  params: P;
+  /** Seed of the PRNG (a safe integer). */
+  seed: number;
+  /** Virtual ms to simulate. */
+  duration: number;
+  network?: NetworkOptions;
+  scenario?: Scenario;
+  /** The client workload; `false` for none (default: 100 ops/s, 5 clients). */
+  workload?: WorkloadOptions | false;
+  trace?: TraceSink;
+  hooks?: SimulationHooks;
+  /** Wall ms between progress reports (default 250). */
+  progressIntervalMs?: number;
+  /** Stop after this many events (default: no limit). */
+  maxEvents?: number;
+  /** The quorum system written in the trace header (default majority). */
+  quorum?: QuorumSystem;
+  /** Extra fields for the trace header's `x.simulator` (e.g. the command line). */
+  traceInfo?: Readonly<Record<string, unknown>>;
+}
+
+/** Two different values decided for one slot. */
+export interface SafetyViolation {
+  slot: number;
+  first: { node: NodeId; value: unknown; t: number };
+  second: { node: NodeId; value: unknown; t: number };
+  /** Virtual ms of the second decision. */
+  t: number;
+}
+
+/** A node handler threw. */
+export interface HandlerError {
+  node: NodeId;
+  during: 'init' | 'onMessage' | 'onTimer' | 'onRequest';
+  /** What was thrown (unknown: user code). */
+  error: unknown;
+  message: string;
+  t: number;
+}
+
+/** One client operation and how it ended. */
+export interface ClientOp {
+  op: number;
+  process: number;
+  f: 'read' | 'write';
+  key: string;
+  /** The written value, or the value read. */
+  value: unknown;
+  node: NodeId;
+  invokedAt: number;
+  outcome: 'pending' | 'ok' | 'fail' | 'info';
+  completedAt: number | undefined;
+}
+
+/** Counters and figures of a run. */
+export interface SimulationStats {
+  /** Distinct slots decided. */
+  decisions: number;
+  /** Decide effects (one per node per slot learned). */
+  decideEvents: number;
+  messages: { sent: number; delivered: number; dropped: number; duplicated: number };
+  faultsApplied: number;
+  clientOps: { invoked: number; ok: number; fail: number; info: number; skipped: number };
+  /** Client invoke -> ok, virtual ms. */
+  latency: { samples: number; p50: number; p95: number; p99: number; mean: number };
+  messagesPerDecision: number;
+  /** Queue events processed (deliveries, timers, client and fault events). */
+  events: number;
+  wallSeconds: number;
+  virtualSeconds: number;
+  eventsPerWallSecond: number;
+}
+
+/** What {@link simulate} returns. */
+export interface SimulationResult {
+  status: 'ok' | 'safety-violation' | 'error';
+  protocol: string;
+  seed: number;
+  nodes: NodeId[];
+  violation: SafetyViolation | undefined;
+  error: HandlerError | undefined;
+  stats: SimulationStats;
+  /** Slot -> the value first decided for it. */
+  decided: Map<number, unknown>;
+  /** Per node: slot -> the value it decided. */
+  logs: Record<NodeId, Map<number, unknown>>;
+  /** Each node's state at the end (undefined when crashed). */
+  finalStates: Record<NodeId, unknown>;
+  /** Client invoke -> ok latencies, virtual ms, in completion order. */
+  latencySamples: number[];
+  ops: ClientOp[];
+}
+
+/** The default latency of a link. */
+export const DEFAULT_LATENCY: Latency = { kind: 'uniform', min: 5, max: 40 };
+/** The default workload. */
+export const DEFAULT_WORKLOAD: Required<Omit<WorkloadOptions, 'latency'>> = {
+  rate: 100,
+  readRatio: 0.5,
+  keys: 10,
+  clients: 5,
+  timeout: 5000,
+};
+
+// Event kinds in the queue.
+const DELIVER = 1;
+const TIMER = 2;
+const TICK = 3;
+const ARRIVE = 4;
+const REPLY = 5;
+const TIMEOUT = 6;
+const FAULT = 7;
+const FAULT_END = 8;
+
+/** Node names of `nodes` (a count gives n1..nN). */
+export function nodeNames(nodes: number | readonly NodeId[]): NodeId[] {
+  if (typeof nodes !== 'number') return [...nodes];
+  if (!Number.isInteger(nodes) || nodes < 1)
+    throw new RangeError(`simulate: nodes must be a positive integer, got ${nodes}`);
+  return Array.from({ length: nodes }, (_, i) => `n${i + 1}`);
+}
+
+function percentile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+}
+
+/** Run one simulation to its end (or to a safety violation or a handler error) and return it as data. */
+export function simulate<S, M, Req, Rep, P>(options: SimulationOptions<S, M, Req, Rep, P>): SimulationResult {
+  return new Simulation(options).run();
+}
+
+class Simulation<S, M, Req, Rep, P> {
+  readonly #o: SimulationOptions<S, M, Req, Rep, P>;
+  readonly #b: NodeBehavior<S, M, Req, Rep, P>;
+  readonly #names: NodeId[];
+  readonly #index = new Map<NodeId, number>();
+  readonly #n: number;
+  readonly #prng: Prng;
+  readonly #q = new EventQueue(4096);
+  readonly #trace: TraceSink | undefined;
+  readonly #configs: NodeConfig<P>[];
+
+  // Per node.
+  readonly #state: (S | undefined)[];
+  readonly #up: Uint8Array;
+  readonly #paused: Uint8Array;
+  readonly #held: number[][];
+  readonly #durable: (Record<string, unknown> | undefined)[];
+  readonly #timers: Map<string, number>[];
+  readonly #logs: Map<number, unknown>[];
+
+  // Network.
+  readonly #linkLatency: Latency[];
+  readonly #group: Int32Array;
+  #partitionId = -1;
+  #loss: number;
+  #dup: number;
+  readonly #reorder: number;
+  readonly #bursts: { kind: 'loss' | 'duplicate'; rate: number; id: number }[] = [];
+  readonly #savedLatency = new Map<number, Latency[]>();
+
+  // Workload.
+  readonly #w: Required<Omit<WorkloadOptions, 'latency'>> | undefined;
+  readonly #clientLatency: Latency;
+  readonly #clientBusy: Uint8Array;
+  readonly #clientProcess: Int32Array;
+  readonly #clientTarget: Int32Array;
+  #clientCursor = 0;
+  readonly #ops: ClientOp[] = [];
+  readonly #opsByIndex: (ClientOp | undefined)[] = [undefined];
+  readonly #latencySamples: number[] = [];
+
+  // Counters.
+  #now = 0;
+  #events = 0;
+  #sent = 0;
+  #delivered = 0;
+  #dropped = 0;
+  #duplicated = 0;
+  #faultsApplied = 0;
+  #decideEvents = 0;
+  #skipped = 0;
+  #okCount = 0;
+  #failCount = 0;
+  #infoCount = 0;
+  #nextMsgId = 0;
+  #nextTimerGen = 0;
+  readonly #decided = new Map<
+    number,
+    { json: string | undefined; node: NodeId; value: unknown; t: number }
+  >();
+  #violation: SafetyViolation | undefined;
+  #error: HandlerError | undefined;
+  #during: HandlerError['during'] = 'init';
+  #duringNode = 0;
+
+  constructor(o: SimulationOptions<S, M, Req, Rep, P>) {
+    this.#o = o;
+    this.#b = o.behavior;
+    if (!Number.isSafeInteger(o.seed))
+      throw new RangeError(`simulate: seed must be a safe integer, got ${o.seed}`);
+    if (!(o.duration >= 0) || !Number.isFinite(o.duration))
+      throw new RangeError(`simulate: duration must be a finite number of ms ≥ 0, got ${o.duration}`);
+    this.#names = nodeNames(o.nodes);
+    this.#n = this.#names.length;
+    this.#names.forEach((name, i) => {
+      if (this.#index.has(name))
+        throw new RangeError(`simulate: node ${JSON.stringify(name)} is listed twice`);
+      this.#index.set(name, i);
+    });
+    this.#prng = new Prng(o.seed);
+    this.#trace = o.trace;
+    const n = this.#n;
+    this.#configs = this.#names.map((id) => ({ id, nodes: this.#names, params: o.params }));
+    this.#state = new Array<S | undefined>(n).fill(undefined);
+    this.#up = new Uint8Array(n);
+    this.#paused = new Uint8Array(n);
+    this.#held = Array.from({ length: n }, () => []);
+    this.#durable = new Array<Record<string, unknown> | undefined>(n).fill(undefined);
+    this.#timers = Array.from({ length: n }, () => new Map<string, number>());
+    this.#logs = Array.from({ length: n }, () => new Map<number, unknown>());
+
+    const net = o.network ?? {};
+    const base = net.latency ?? DEFAULT_LATENCY;
+    this.#linkLatency = new Array<Latency>(n * n).fill(base);
+    for (const [link, lat] of Object.entries(net.links ?? {})) {
+      const [a, b] = this.#link(link);
+      this.#linkLatency[a * n + b] = lat;
+      this.#linkLatency[b * n + a] = lat;
+    }
+    this.#group = new Int32Array(n);
+    const prob = (name: string, p: number | undefined): number => {
+      const v = p ?? 0;
+      if (!(v >= 0 && v <= 1))
+        throw new RangeError(`simulate: network.${name} must be a probability in [0, 1], got ${String(p)}`);
+      return v;
+    };
+    this.#loss = prob('loss', net.loss);
+    this.#dup = prob('duplicate', net.duplicate);
+    this.#reorder = prob('reorder', net.reorder);
+
+    const w =
+      o.workload === undefined
+        ? DEFAULT_WORKLOAD
+        : o.workload === false
+          ? undefined
+          : { ...DEFAULT_WORKLOAD, ...o.workload };
+    if (w !== undefined) {
+      if (!(w.rate > 0)) throw new RangeError(`simulate: workload.rate must be > 0, got ${w.rate}`);
+      if (!Number.isInteger(w.clients) || w.clients < 1)
+        throw new RangeError(`simulate: workload.clients must be a positive integer, got ${w.clients}`);
+      if (!Number.isInteger(w.keys) || w.keys < 1)
+        throw new RangeError(`simulate: workload.keys must be a positive integer, got ${w.keys}`);
+      if (!(w.readRatio >= 0 && w.readRatio <= 1))
+        throw new RangeError(`simulate: workload.readRatio must be in [0, 1], got ${w.readRatio}`);
+    }
+    this.#w = w;
+    this.#clientLatency = (o.workload === false ? undefined : o.workload?.latency) ?? base;
+    const c = w?.clients ?? 0;
+    this.#clientBusy = new Uint8Array(c);
+    this.#clientProcess = Int32Array.from({ length: c }, (_, i) => i);
+    this.#clientTarget = Int32Array.from({ length: c }, (_, i) => i % n);
+  }
+
+  #link(link: string): [number, number] {
+    const ends = link.split('-');
+    const a = this.#index.get(ends[0] ?? '');
+    const b = this.#index.get(ends[1] ?? '');
+    if (ends.length !== 2 || a === undefined || b === undefined) {
+      throw new RangeError(
+        `simulate: link ${JSON.stringify(link)} must be "a-b" with two of ${this.#names.join(', ')}`,
+      );
+    }
+    return [a, b];
+  }
+
+  run(): SimulationResult {
+    const o = this.#o;
+    const started = performance.now();
+    if (this.#trace !== undefined) {
+      const net = o.network ?? {};
+      const links: Record<string, string> = {};
+      for (const [k, v] of Object.entries(net.links ?? {})) links[k] = formatLatency(v);
+      this.#trace.header({
+        kind: 'header',
+        format: 'synod-trace',
+        version: 1,
+        protocol: this.#b.protocol,
+        nodes: this.#names,
+        quorum: o.quorum ?? { kind: 'majority' },
+        params: o.params as Record<string, unknown>,
+        seed: o.seed,
+        clock: 'virtual',
+        producer: { name: 'synod simulate' },
+        x: {
+          simulator: {
+            duration: o.duration,
+            network: {
+              latency: formatLatency(net.latency ?? DEFAULT_LATENCY),
+              links,
+              loss: net.loss ?? 0,
+              duplicate: net.duplicate ?? 0,
+              reorder: net.reorder ?? 0,
+            },
+            workload: this.#w ?? null,
+            faults: o.scenario?.faults.length ?? 0,
+            ...o.traceInfo,
+          },
+        },
+      });
+    }
+    const q = this.#q;
+    // Faults, then the workload's first tick, then the nodes' starts: all at their times, in this order.
+    o.scenario?.faults.forEach((f, i) => {
+      const s = q.alloc(f.at, FAULT);
+      q.aux[s] = i;
+      q.push(s);
+      if (f.end !== undefined) {
+        const e = q.alloc(f.end, FAULT_END);
+        q.aux[e] = i;
+        q.push(e);
+      }
+    });
+    if (this.#w !== undefined) q.push(q.alloc(0, TICK));
+    for (let i = 0; i < this.#n && this.#error === undefined && this.#violation === undefined; i++)
+      this.#start(i);
+
+    const duration = o.duration;
+    const maxEvents = o.maxEvents ?? Infinity;
+    const hooks = o.hooks ?? {};
+    const interval = o.progressIntervalMs ?? 250;
+    let lastProgress = started;
+    while (this.#error === undefined && this.#violation === undefined && this.#events < maxEvents) {
+      if (q.peekTime() > duration) break;
+      const slot = q.pop();
+      this.#now = q.time[slot]!;
+      this.#events++;
+      if (this.#dispatch(slot)) q.release(slot);
+      if (hooks.progress !== undefined && (this.#events & 8191) === 0) {
+        const now = performance.now();
+        if (now - lastProgress >= interval) {
+          lastProgress = now;
+          hooks.progress(this.#progress((now - started) / 1000));
+        }
+      }
+    }
+    if (this.#error === undefined && this.#violation === undefined && this.#events < maxEvents)
+      this.#now = duration;
+    // Operations still open at the end: their outcome is unknown.
+    for (const op of this.#ops)
+      if (op.outcome === 'pending') this.#complete(op, 'info', undefined, 'run ended');
+    const wallSeconds = (performance.now() - started) / 1000;
+    hooks.progress?.(this.#progress(wallSeconds));
+    return this.#result(wallSeconds);
+  }
+
+  #progress(wallSeconds: number): SimulationProgress {
+    return {
+      virtualMs: this.#now,
+      durationMs: this.#o.duration,
+      decisions: this.#decided.size,
+      sent: this.#sent,
+      delivered: this.#delivered,
+      dropped: this.#dropped,
+      faultsApplied: this.#faultsApplied,
+      clientOk: this.#okCount,
+      events: this.#events,
+      wallSeconds,
+    };
+  }
+
+  #result(wallSeconds: number): SimulationResult {
+    const sorted = [...this.#latencySamples].sort((a, b) => a - b);
+    const sum = sorted.reduce((a, b) => a + b, 0);
+    const decided = new Map<number, unknown>();
+    for (const [slot, d] of [...this.#decided].sort((a, b) => a[0] - b[0])) decided.set(slot, d.value);
+    const logs: Record<NodeId, Map<number, unknown>> = {};
+    const finalStates: Record<NodeId, unknown> = {};
+    this.#names.forEach((name, i) => {
+      logs[name] = this.#logs[i]!;
+      finalStates[name] = this.#up[i] === 1 ? this.#state[i] : undefined;
+    });
+    const decisions = this.#decided.size;
+    return {
+      status: this.#error !== undefined ? 'error' : this.#violation !== undefined ? 'safety-violation' : 'ok',
+      protocol: this.#b.protocol,
+      seed: this.#o.seed,
+      nodes: this.#names,
+      violation: this.#violation,
+      error: this.#error,
+      stats: {
+        decisions,
+        decideEvents: this.#decideEvents,
+        messages: {
+          sent: this.#sent,
+          delivered: this.#delivered,
+          dropped: this.#dropped,
+          duplicated: this.#duplicated,
+        },
+        faultsApplied: this.#faultsApplied,
+        clientOps: {
+          invoked: this.#ops.length,
+          ok: this.#okCount,
+          fail: this.#failCount,
+          info: this.#infoCount,
+          skipped: this.#skipped,
+        },
+        latency: {
+          samples: sorted.length,
+          p50: percentile(sorted, 0.5),
+          p95: percentile(sorted, 0.95),
+          p99: percentile(sorted, 0.99),
+          mean: sorted.length === 0 ? 0 : sum / sorted.length,
+        },
+        messagesPerDecision: decisions === 0 ? 0 : this.#sent / decisions,
+        events: this.#events,
+        wallSeconds,
+        virtualSeconds: this.#now / 1000,
+        eventsPerWallSecond: wallSeconds > 0 ? this.#events / wallSeconds : 0,
+      },
+      decided,
+      logs,
+      finalStates,
+      latencySamples: this.#latencySamples,
+      ops: this.#ops,
+    };
+  }
+
+  /** Handle one popped event; false when the slot was kept (held for a paused node). */
+  #dispatch(slot: number): boolean {
+    const q = this.#q;
+    const i = q.node[slot]!;
+    try {
+      switch (q.kind[slot]!) {
+        case DELIVER: {
+          const from = q.from[slot]!;
+          if (this.#up[i] === 0 || this.#group[from] !== this.#group[i]) {
+            this.#dropped++;
+            return true;
+          }
+          if (this.#paused[i] === 1) {
+            this.#held[i]!.push(slot);
+            return false;
+          }
+          this.#delivered++;
+          const msg = q.obj[slot] as M;
+          if (this.#trace !== undefined) {
+            this.#trace.event({
+              kind: 'recv',
+              t: this.#now,
+              node: this.#names[i]!,
+              from: this.#names[from]!,
+              id: q.aux[slot]!,
+              msg: msg as never,
+            });
+          }
+          this.#during = 'onMessage';
+          this.#duringNode = i;
+          this.#apply(i, this.#b.onMessage(this.#state[i]!, this.#names[from]!, msg));
+          return true;
+        }
+        case TIMER: {
+          const name = q.obj[slot] as string;
+          if (this.#up[i] === 0 || this.#timers[i]!.get(name) !== q.aux[slot]) return true;
+          if (this.#paused[i] === 1) {
+            this.#held[i]!.push(slot);
+            return false;
+          }
+          this.#timers[i]!.delete(name);
+          if (this.#trace !== undefined)
+            this.#trace.event({ kind: 'timer', t: this.#now, node: this.#names[i]!, name, action: 'fire' });
+          this.#during = 'onTimer';
+          this.#duringNode = i;
+          this.#apply(i, this.#b.onTimer(this.#state[i]!, name));
+          return true;
+        }
+        case ARRIVE: {
+          const op = this.#opsByIndex[q.aux[slot]!]!;
+          if (this.#up[i] === 0 || op.outcome !== 'pending') return true;
+          if (this.#paused[i] === 1) {
+            this.#held[i]!.push(slot);
+            return false;
+          }
+          this.#during = 'onRequest';
+          this.#duringNode = i;
+          const request: KvRequest =
+            op.f === 'read'
+              ? { f: 'read', key: op.key }
+              : { f: 'write', key: op.key, value: op.value as number };
+          const req: ClientRequest<Req> = { op: op.op, client: op.process, request: request as Req };
+          this.#apply(i, this.#b.onRequest(this.#state[i]!, req));
+          return true;
+        }
+        case REPLY: {
+          const op = this.#opsByIndex[q.aux[slot]!]!;
+          if (op.outcome !== 'pending') return true;
+          const reply = q.obj[slot] as { ok: boolean | 'unknown'; result?: unknown };
+          if (reply.ok === true) {
+            this.#complete(op, 'ok', reply.result, undefined);
+          } else {
+            const c = this.#clientOf(op);
+            this.#complete(
+              op,
+              reply.ok === false ? 'fail' : 'info',
+              undefined,
+              reply.result ?? (reply.ok === false ? 'rejected' : 'unknown'),
+            );
+            // Follow a leader hint (`{ leader: 'n3' }`), else try the next node.
+            const hint = (reply.result as { leader?: unknown } | undefined)?.leader;
+            const h = typeof hint === 'string' ? this.#index.get(hint) : undefined;
+            if (c >= 0) this.#clientTarget[c] = h ?? (this.#clientTarget[c]! + 1) % this.#n;
+          }
+          return true;
+        }
+        case TIMEOUT: {
+          const op = this.#opsByIndex[q.aux[slot]!]!;
+          if (op.outcome === 'pending') {
+            const c = this.#clientOf(op);
+            this.#complete(op, 'info', undefined, 'timeout');
+            if (c >= 0) this.#clientTarget[c] = (this.#clientTarget[c]! + 1) % this.#n;
+          }
+          return true;
+        }
+        case TICK:
+          this.#tick();
+          return true;
+        case FAULT:
+          this.#fault(q.aux[slot]!, true);
+          return true;
+        case FAULT_END:
+          this.#fault(q.aux[slot]!, false);
+          return true;
+        default:
+          throw new Error(`simulator: unknown event kind ${q.kind[slot]}`);
+      }
+    } catch (e) {
+      if (e instanceof SimulatorBug) throw e;
+      this.#error = {
+        node: this.#names[this.#duringNode]!,
+        during: this.#during,
+        error: e,
+        message: e instanceof Error ? e.message : String(e),
+        t: this.#now,
+      };
+      return true;
+    }
+  }
+
+  /** Virtual time `d` ms from now, rounded to microseconds (no drift from float sums in traces). */
+  #at(d: number): number {
+    return Math.round((this.#now + d) * 1000) / 1000;
+  }
+
+  #clientOf(op: ClientOp): number {
+    const c = op.process % this.#clientBusy.length;
+    return this.#clientProcess[c] === op.process ? c : -1;
+  }
+
+  /** Start or restart node i from its durable store. */
+  #start(i: number): void {
+    this.#up[i] = 1;
+    this.#during = 'init';
+    this.#duringNode = i;
+    const durable = this.#durable[i];
+    let step: Step<S, M, Rep>;
+    try {
+      step = this.#b.init(this.#configs[i]!, durable === undefined ? undefined : { ...durable });
+    } catch (e) {
+      this.#error = {
+        node: this.#names[i]!,
+        during: 'init',
+        error: e,
+        message: e instanceof Error ? e.message : String(e),
+        t: this.#now,
+      };
+      return;
+    }
+    this.#apply(i, step);
+  }
+
+  /** Apply a step: persist first, then the other effects in order. */
+  #apply(i: number, step: Step<S, M, Rep>): void {
+    this.#state[i] = step.state;
+    const effects = step.effects;
+    const len = effects.length;
+    if (len === 0) return;
+    const node = this.#names[i]!;
+    const tr = this.#trace;
+    for (let k = 0; k < len; k++) {
+      const e = effects[k]!;
+      if (e.kind === 'persist') {
+        const store = (this.#durable[i] ??= {});
+        Object.assign(store, e.vars);
+        if (tr !== undefined) tr.event({ kind: 'persist', t: this.#now, node, vars: e.vars });
+      }
+    }
+    for (let k = 0; k < len; k++) {
+      const e = effects[k]!;
+      switch (e.kind) {
+        case 'persist':
+          break;
+        case 'send': {
+          const to = this.#index.get(e.to);
+          if (to === undefined) throw new Error(`send to unknown node ${JSON.stringify(e.to)}`);
+          this.#send(i, to, e.msg);
+          break;
+        }
+        case 'broadcast':
+          for (let to = 0; to < this.#n; to++) if (to !== i || e.self === true) this.#send(i, to, e.msg);
+          break;
+        case 'setTimer': {
+          const gen = ++this.#nextTimerGen;
+          this.#timers[i]!.set(e.name, gen);
+          const after =
+            e.jitter !== undefined && e.jitter > 0
+              ? e.after + Math.round(this.#prng.next() * e.jitter * 1000) / 1000
+              : e.after;
+          if (!(after >= 0))
+            throw new Error(`setTimer ${JSON.stringify(e.name)}: delay must be ≥ 0, got ${after}`);
+          const s = this.#q.alloc(this.#at(after), TIMER);
+          this.#q.node[s] = i;
+          this.#q.aux[s] = gen;
+          this.#q.obj[s] = e.name;
+          this.#q.push(s);
+          if (tr !== undefined)
+            tr.event({ kind: 'timer', t: this.#now, node, name: e.name, action: 'set', after });
+          break;
+        }
+        case 'cancelTimer':
+          if (this.#timers[i]!.delete(e.name) && tr !== undefined) {
+            tr.event({ kind: 'timer', t: this.#now, node, name: e.name, action: 'cancel' });
+          }
+          break;
+        case 'decide':
+          this.#decide(i, e);
+          if (this.#violation !== undefined) return;
+          break;
+        case 'reply': {
+          const op = this.#ops[e.op - 1];
+          if (op === undefined || op.outcome !== 'pending') break;
+          const s = this.#q.alloc(this.#at(sampleLatency(this.#clientLatency, this.#prng)), REPLY);
+          this.#q.node[s] = i;
+          this.#q.aux[s] = e.op;
+          this.#q.obj[s] = e;
+          this.#q.push(s);
+          break;
+        }
+        default:
+          unreachable(e);
+      }
+    }
+  }
+
+  #send(i: number, to: number, msg: M): void {
+    const id = ++this.#nextMsgId;
+    this.#sent++;
+    const tr = this.#trace;
+    if (tr !== undefined)
+      tr.event({
+        kind: 'send',
+        t: this.#now,
+        node: this.#names[i]!,
+        to: this.#names[to]!,
+        id,
+        msg: msg as never,
+      });
+    const q = this.#q;
+    if (to === i) {
+      // A node's message to itself is local: no loss, no delay beyond the queue.
+      const s = q.alloc(this.#now, DELIVER);
+      q.node[s] = to;
+      q.from[s] = i;
+      q.aux[s] = id;
+      q.obj[s] = msg;
+      q.push(s);
+      return;
+    }
+    const prng = this.#prng;
+    if (this.#loss > 0 && prng.next() < this.#loss) {
+      this.#dropped++;
+      return;
+    }
+    const copies = this.#dup > 0 && prng.next() < this.#dup ? 2 : 1;
+    if (copies === 2) this.#duplicated++;
+    const lat = this.#linkLatency[i * this.#n + to]!;
+    for (let c = 0; c < copies; c++) {
+      let delay = sampleLatency(lat, prng);
+      if (this.#reorder > 0 && prng.next() < this.#reorder)
+        delay += Math.round(prng.next() * 2 * delay * 1000) / 1000;
+      const s = q.alloc(this.#at(delay), DELIVER);
+      q.node[s] = to;
+      q.from[s] = i;
+      q.aux[s] = id;
+      q.obj[s] = msg;
+      q.push(s);
+    }
+  }
+
+  #decide(i: number, e: Extract<Effect<M, Rep>, { kind: 'decide' }>): void {
+    const node = this.#names[i]!;
+    this.#decideEvents++;
+    if (this.#trace !== undefined) {
+      this.#trace.event({
+        kind: 'decide',
+        t: this.#now,
+        node,
+        slot: e.slot,
+        value: e.value,
+        ballot: e.ballot as never,
+      });
+    }
+    this.#logs[i]!.set(e.slot, e.value);
+    const prior = this.#decided.get(e.slot);
+    if (this.#violation !== undefined) return;
+    if (prior === undefined) {
+      // The canonical text is computed only when two decisions of a slot are different objects.
+      this.#decided.set(e.slot, { json: undefined, node, value: e.value, t: this.#now });
+    } else if (
+      prior.value !== e.value &&
+      (prior.json ??= canonicalJson(prior.value)) !== canonicalJson(e.value)
+    ) {
+      this.#violation = {
+        slot: e.slot,
+        first: { node: prior.node, value: prior.value, t: prior.t },
+        second: { node, value: e.value, t: this.#now },
+        t: this.#now,
+      };
+    }
+  }
+
+  #tick(): void {
+    const w = this.#w!;
+    const q = this.#q;
+    const clients = this.#clientBusy.length;
+    let c = -1;
+    for (let k = 0; k < clients; k++) {
+      const cand = (this.#clientCursor + k) % clients;
+      if (this.#clientBusy[cand] === 0) {
+        c = cand;
+        break;
+      }
+    }
+    if (c < 0) this.#skipped++;
+    else {
+      this.#clientCursor = (c + 1) % clients;
+      this.#clientBusy[c] = 1;
+      const prng = this.#prng;
+      const f = prng.next() < w.readRatio ? 'read' : 'write';
+      const key = `k${prng.int(w.keys)}`;
+      const opId = this.#ops.length + 1;
+      const target = this.#clientTarget[c]!;
+      const op: ClientOp = {
+        op: opId,
+        process: this.#clientProcess[c]!,
+        f,
+        key,
+        value: f === 'write' ? opId : undefined,
+        node: this.#names[target]!,
+        invokedAt: this.#now,
+        outcome: 'pending',
+        completedAt: undefined,
+      };
+      this.#ops.push(op);
+      this.#opsByIndex.push(op);
+      if (this.#trace !== undefined) {
+        this.#trace.event({
+          kind: 'invoke',
+          t: this.#now,
+          node: op.node,
+          process: op.process,
+          op: opId,
+          f,
+          key,
+          value: op.value,
+        });
+      }
+      const a = q.alloc(this.#at(sampleLatency(this.#clientLatency, prng)), ARRIVE);
+      q.node[a] = target;
+      q.aux[a] = opId;
+      q.push(a);
+      const t = q.alloc(this.#at(w.timeout), TIMEOUT);
+      q.aux[t] = opId;
+      q.push(t);
+    }
+    const next = this.#at(1000 / w.rate);
+    if (next <= this.#o.duration) q.push(q.alloc(next, TICK));
+  }
+
+  #complete(op: ClientOp, outcome: 'ok' | 'fail' | 'info', result: unknown, error: unknown): void {
+    op.outcome = outcome;
+    op.completedAt = this.#now;
+    if (outcome === 'ok') {
+      if (op.f === 'read') op.value = result ?? null;
+      this.#okCount++;
+      this.#latencySamples.push(this.#now - op.invokedAt);
+    } else if (outcome === 'fail') this.#failCount++;
+    else this.#infoCount++;
+    const c = this.#clientOf(op);
+    if (c >= 0) {
+      this.#clientBusy[c] = 0;
+      // After an indefinite outcome the process may still be waiting: Jepsen gives the client a new process id.
+      if (outcome === 'info') this.#clientProcess[c] = op.process + this.#clientBusy.length;
+    }
+    const tr = this.#trace;
+    if (tr === undefined) return;
+    const base = { t: this.#now, node: op.node, process: op.process, op: op.op, f: op.f, key: op.key };
+    if (outcome === 'ok') tr.event({ kind: 'ok', ...base, value: op.value });
+    else tr.event({ kind: outcome, ...base, value: op.f === 'write' ? op.value : undefined, error });
+  }
+
+  #fault(index: number, start: boolean): void {
+    const f: Fault = this.#o.scenario!.faults[index]!;
+    const tr = this.#trace;
+    const t = this.#now;
+    const id = index + 1;
+    if (start) this.#faultsApplied++;
+    switch (f.kind) {
+      case 'crash': {
+        const i = this.#index.get(f.node)!;
+        if (start) {
+          if (this.#up[i] === 0) return;
+          this.#up[i] = 0;
+          this.#paused[i] = 0;
+          this.#state[i] = undefined;
+          this.#timers[i] = new Map();
+          for (const s of this.#held[i]!) this.#q.release(s);
+          this.#held[i] = [];
+          tr?.event({ kind: 'crash', t, node: f.node });
+        } else {
+          if (this.#up[i] === 1) return;
+          tr?.event({ kind: 'restart', t, node: f.node });
+          this.#start(i);
+        }
+        return;
+      }
+      case 'pause': {
+        const i = this.#index.get(f.node)!;
+        if (start) {
+          if (this.#up[i] === 0 || this.#paused[i] === 1) return;
+          this.#paused[i] = 1;
+          tr?.event({ kind: 'fault', t, node: f.node, fault: 'pause', id, nodes: [f.node] });
+        } else {
+          if (this.#paused[i] === 0) return;
+          this.#paused[i] = 0;
+          tr?.event({ kind: 'heal', t, node: f.node, fault: 'pause', id });
+          // What queued up while paused is handled now, in arrival order.
+          for (const s of this.#held[i]!) {
+            this.#q.rekey(s, t);
+            this.#q.push(s);
+          }
+          this.#held[i] = [];
+        }
+        return;
+      }
+      case 'partition': {
+        if (start) {
+          // Nodes named in no group form one more group together.
+          this.#group.fill(f.groups.length);
+          f.groups.forEach((g, gi) => {
+            for (const name of g) this.#group[this.#index.get(name)!] = gi;
+          });
+          this.#partitionId = id;
+          tr?.event({ kind: 'fault', t, fault: 'partition', id, groups: f.groups.map((g) => [...g]) });
+        } else if (this.#partitionId === id) {
+          this.#group.fill(0);
+          this.#partitionId = -1;
+          tr?.event({ kind: 'heal', t, fault: 'partition', id });
+        }
+        return;
+      }
+      case 'loss':
+      case 'duplicate': {
+        if (start) {
+          this.#bursts.push({ kind: f.kind, rate: f.rate, id });
+          tr?.event({ kind: 'fault', t, fault: f.kind, id, rate: f.rate });
+        } else {
+          const k = this.#bursts.findIndex((b) => b.id === id);
+          if (k < 0) return;
+          this.#bursts.splice(k, 1);
+          tr?.event({ kind: 'heal', t, fault: f.kind, id });
+        }
+        const net = this.#o.network ?? {};
+        this.#loss = Math.max(
+          net.loss ?? 0,
+          ...this.#bursts.filter((b) => b.kind === 'loss').map((b) => b.rate),
+        );
+        this.#dup = Math.max(
+          net.duplicate ?? 0,
+          ...this.#bursts.filter((b) => b.kind === 'duplicate').map((b) => b.rate),
+        );
+        return;
+      }
+      case 'latency': {
+        const n = this.#n;
+        const a = this.#index.get(f.link[0])!;
+        const b = this.#index.get(f.link[1])!;
+        if (start) {
+          this.#savedLatency.set(id, [this.#linkLatency[a * n + b]!, this.#linkLatency[b * n + a]!]);
+          this.#linkLatency[a * n + b] = f.latency;
+          this.#linkLatency[b * n + a] = f.latency;
+          tr?.event({
+            kind: 'fault',
+            t,
+            fault: 'delay',
+            id,
+            links: [
+              [f.link[0], f.link[1]],
+              [f.link[1], f.link[0]],
+            ],
+            x: { latency: formatLatency(f.latency) },
+          });
+        } else {
+          const saved = this.#savedLatency.get(id);
+          if (saved === undefined) return;
+          this.#linkLatency[a * n + b] = saved[0]!;
+          this.#linkLatency[b * n + a] = saved[1]!;
+          this.#savedLatency.delete(id);
+          tr?.event({ kind: 'heal', t, fault: 'delay', id });
+        }
+        return;
+      }
+      default:
+        unreachable(f);
+    }
+  }
+}
+
+/** A broken invariant of the simulator itself (never a user's handler): rethrown, not reported as exit 75. */
+class SimulatorBug extends Error {}
+
+function unreachable(x: never): never {
+  throw new SimulatorBug(`simulator: unexpected ${JSON.stringify(x)}`);
+}
