@@ -451,7 +451,7 @@ async function run(args: string[], io: Io): Promise<number> {
 
 export const checkCommand: Command = {
   name: NAME,
-  summary: 'model-check a shipped spec (paxos) over all interleavings',
+  summary: 'model-check a shipped spec (paxos) or your own model file over all interleavings',
   help,
   run,
 };
