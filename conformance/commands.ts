@@ -1,0 +1,48 @@
+// How client operations meet the log: a decided value is one command or a batch (an array) of
+// commands, and a command names the client operation it carries with an integer `op` field (the
+// `op` of the client's `invoke`). These helpers find those ids and compare values canonically.
+
+/** The client operation ids carried by a decided (or proposed) value, in order; empty when none. */
+export function opsIn(value: unknown): number[] {
+  if (Array.isArray(value)) {
+    const out: number[] = [];
+    for (const v of value) {
+      const op = opOf(v);
+      if (op !== undefined) out.push(op);
+    }
+    return out;
+  }
+  const op = opOf(value);
+  return op === undefined ? [] : [op];
+}
+
+function opOf(v: unknown): number | undefined {
+  if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
+    const op = (v as { op?: unknown }).op;
+    if (typeof op === 'number' && Number.isInteger(op)) return op;
+  }
+  return undefined;
+}
+
+/** The commands of a decided value: the array's elements, or the value itself. */
+export function commandsIn(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [value];
+}
+
+/**
+ * A canonical text of a JSON value: object keys sorted at every depth, so two values equal as JSON
+ * get the same key whatever order their writers used.
+ */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const obj = value as Record<string, unknown>;
+  const keys = Object.keys(obj).sort();
+  let out = '{';
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i] as string;
+    if (i > 0) out += ',';
+    out += `${JSON.stringify(k)}:${canonicalJson(obj[k])}`;
+  }
+  return `${out}}`;
+}
