@@ -3,4 +3,12 @@
 import { main } from './main.js';
 import { processIo } from './io.js';
 
+// A reader that goes away (`synod ... | head`) is not an error: stop quietly, as Unix tools do.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
+
 process.exitCode = await main(process.argv.slice(2), processIo());

@@ -1,0 +1,307 @@
+// conform(): read one or many traces, stream every event through the safety checker of the trace's
+// protocol, the metrics and (for the HTML report) the timeline, then hold the metrics to the
+// thresholds. The result is data; the CLI and the reports only render it.
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { readTrace } from '../traces/index.js';
+import type { TraceError, TraceEvent, TraceHeader, TraceSource } from '../traces/index.js';
+import { createMetrics } from './metrics/index.js';
+import { QuorumError, quorumsOf } from './quorum.js';
+import type { Quorums } from './quorum.js';
+import { createPaxosSafety } from './safety/paxos.js';
+import { applyThresholds, parseThresholds } from './thresholds.js';
+import type { Thresholds } from './thresholds.js';
+import { createTimeline } from './timeline.js';
+import { VERDICT_EXIT, VERDICT_RANK } from './types.js';
+import type {
+  ConformResult,
+  InvariantResult,
+  MetricResult,
+  TraceConformance,
+  TraceObserver,
+  Verdict,
+  WindowEvent,
+} from './types.js';
+
+/** Options of {@link conform}. */
+export interface ConformOptions {
+  /** Thresholds: parsed, or the path of a thresholds JSON file. */
+  thresholds?: Thresholds | string;
+  /** Collect the space-time timeline for the HTML report (default false). */
+  timeline?: boolean;
+  /** Events kept in the timeline (default 200,000). */
+  timelineMaxEvents?: number;
+  /** Delay after the last fault ends before every pending request must be decided (ms, default 1000). */
+  stabilizationMs?: number;
+  /** Stop reading a trace after this many malformed-input errors (default 20). */
+  maxErrors?: number;
+  /** Leave out what changes from run to run (start time, timings): for golden files. */
+  deterministic?: boolean;
+  /** Called now and then while a trace is read. */
+  onProgress?: (progress: ConformProgress) => void;
+  /** The synod version to record (default: read from package.json). */
+  toolVersion?: string;
+}
+
+/** Progress of {@link conform}. */
+export interface ConformProgress {
+  source: string;
+  /** 1-based index of the trace and how many there are. */
+  index: number;
+  of: number;
+  lines: number;
+  events: number;
+}
+
+/** Bad input that is not a trace's content: no trace found, an unreadable thresholds file. */
+export class ConformInputError extends Error {
+  constructor(
+    readonly code: 'no-traces' | 'bad-thresholds' | 'not-found',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Checks traces and returns the result object. `input` is a path (file, directory: every
+ * `.ndjson`/`.jsonl` file under it, or a glob with `*`, `**`, `?`), a list of such paths, or a
+ * stream/iterable of chunks (one trace).
+ */
+export async function conform(
+  input: TraceSource | readonly string[],
+  options: ConformOptions = {},
+): Promise<ConformResult> {
+  const thresholds =
+    typeof options.thresholds === 'string' ? loadThresholds(options.thresholds) : options.thresholds;
+  const sources: Array<{ name: string; source: TraceSource }> = [];
+  if (Array.isArray(input) || typeof input === 'string') {
+    const list = typeof input === 'string' ? [input] : (input as readonly string[]);
+    for (const p of expandTraceInputs(list)) sources.push({ name: p, source: p });
+  } else if (input instanceof URL) {
+    sources.push({ name: input.pathname, source: input });
+  } else {
+    sources.push({ name: '<stream>', source: input as TraceSource });
+  }
+  const startedAt = new Date().toISOString();
+  const traces: TraceConformance[] = [];
+  for (let i = 0; i < sources.length; i++) {
+    const s = sources[i] as { name: string; source: TraceSource };
+    traces.push(await conformOne(s.name, s.source, thresholds, options, i + 1, sources.length));
+  }
+  const verdict = traces.reduce<Verdict>(
+    (worst, t) => (VERDICT_RANK[t.verdict] > VERDICT_RANK[worst] ? t.verdict : worst),
+    'conforms',
+  );
+  return {
+    format: 'synod-conformance',
+    version: 1,
+    tool: { name: 'synod', version: options.toolVersion ?? packageVersion() },
+    verdict,
+    exitCode: VERDICT_EXIT[verdict],
+    traces,
+    ...(options.deterministic === true ? {} : { startedAt }),
+  };
+}
+
+/** Reads a thresholds file; errors are {@link ConformInputError}s naming the file. */
+export function loadThresholds(file: string): Thresholds {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ConformInputError(
+      'bad-thresholds',
+      `cannot read the thresholds file ${file}: ${e instanceof Error ? e.message : String(e)}`,
+    );
+  }
+  try {
+    return parseThresholds(text, file);
+  } catch (e) {
+    throw new ConformInputError('bad-thresholds', e instanceof Error ? e.message : String(e));
+  }
+}
+
+async function conformOne(
+  name: string,
+  source: TraceSource,
+  thresholds: Thresholds | undefined,
+  options: ConformOptions,
+  index: number,
+  of: number,
+): Promise<TraceConformance> {
+  const t0 = performance.now();
+  let peakRss = process.memoryUsage.rss();
+  const reader = readTrace(source, { maxErrors: options.maxErrors ?? 20 });
+  let header: TraceHeader | undefined;
+  let safety: TraceObserver<InvariantResult[]> | undefined;
+  let metrics: TraceObserver<MetricResult[]> | undefined;
+  let timeline: ReturnType<typeof createTimeline> | undefined;
+  let lastTime = 0;
+  let events = 0;
+  let nextProgress = 0;
+  const extraErrors: TraceError[] = [];
+  for await (const batch of reader.batches()) {
+    if (header === undefined) {
+      header = reader.header;
+      if (header === undefined) continue;
+      ({ safety } = safetyFor(header));
+      metrics = createMetrics({ header }, { stabilizationMs: options.stabilizationMs ?? 1000 });
+      if (options.timeline === true) {
+        timeline = createTimeline({ header }, { maxEvents: options.timelineMaxEvents ?? 200_000 });
+      }
+    }
+    for (let i = 0; i < batch.length; i++) {
+      const r = batch[i] as { line: number; event: TraceEvent };
+      const ev = r.event;
+      if (ev.t !== undefined && ev.t > lastTime) lastTime = ev.t;
+      safety?.event(ev, r.line);
+      metrics?.event(ev, r.line);
+      timeline?.event(ev, r.line);
+    }
+    events += batch.length;
+    if (events >= nextProgress) {
+      nextProgress = events + 250_000;
+      const rss = process.memoryUsage.rss();
+      if (rss > peakRss) peakRss = rss;
+      options.onProgress?.({ source: name, index, of, lines: reader.lines, events });
+    }
+  }
+  const end = { lastTime, events };
+  const invariants = safety?.finish(end) ?? [];
+  const metricResults = metrics?.finish(end) ?? [];
+  const timelineResult = timeline?.finish(end);
+  const errors = [...reader.errors, ...extraErrors];
+  const thresholdResults = thresholds === undefined ? [] : applyThresholds(thresholds, metricResults);
+  const verdict: Verdict =
+    errors.length > 0 || header === undefined
+      ? 'malformed'
+      : invariants.some((i) => i.status === 'violated')
+        ? 'violated'
+        : thresholdResults.some((t) => t.status === 'missed')
+          ? 'threshold-missed'
+          : 'conforms';
+  const seconds = (performance.now() - t0) / 1000;
+  peakRss = Math.max(peakRss, process.memoryUsage.rss());
+  return {
+    source: name,
+    verdict,
+    ...(header === undefined ? {} : { header }),
+    lines: reader.lines,
+    events,
+    errors,
+    invariants,
+    metrics: metricResults,
+    thresholds: thresholdResults,
+    ...(timelineResult === undefined ? {} : { timeline: timelineResult }),
+    stats:
+      options.deterministic === true
+        ? { seconds: 0, eventsPerSecond: 0, peakRssBytes: 0 }
+        : { seconds, eventsPerSecond: seconds > 0 ? events / seconds : 0, peakRssBytes: peakRss },
+  };
+}
+
+/** The safety checker for a trace's protocol. */
+function safetyFor(header: TraceHeader): { safety: TraceObserver<InvariantResult[]> } {
+  let quorums: Quorums | undefined;
+  let quorumProblem: string | undefined;
+  try {
+    quorums = quorumsOf(header.quorum, header.nodes);
+  } catch (e) {
+    if (!(e instanceof QuorumError)) throw e;
+    quorumProblem = e.message;
+  }
+  if (header.nodes.length > 31) {
+    quorums = undefined;
+    quorumProblem = `quorum checks support at most 31 nodes; the trace has ${header.nodes.length}`;
+  }
+  return {
+    safety: createPaxosSafety(header, { quorums, ...(quorumProblem === undefined ? {} : { quorumProblem }) }),
+  };
+}
+
+/** The events of a violation window, as kept (exported for reports and tests). */
+export type { WindowEvent };
+
+/**
+ * Expands trace inputs: a file stays itself, a directory gives every `.ndjson`/`.jsonl` file under
+ * it (sorted), a pattern with `*`, `**` or `?` gives the files it matches (sorted). Throws
+ * {@link ConformInputError} when something matches nothing.
+ */
+export function expandTraceInputs(inputs: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const input of inputs) {
+    if (/[*?]/.test(input)) {
+      const found = globFiles(input);
+      if (found.length === 0) throw new ConformInputError('no-traces', `no file matches ${input}`);
+      out.push(...found);
+      continue;
+    }
+    let st;
+    try {
+      st = statSync(input);
+    } catch {
+      throw new ConformInputError('not-found', `no such file or directory: ${input}`);
+    }
+    if (st.isDirectory()) {
+      const found = walk(input).filter((f) => /\.(ndjson|jsonl)$/.test(f));
+      if (found.length === 0) {
+        throw new ConformInputError('no-traces', `no .ndjson or .jsonl trace under ${input}`);
+      }
+      out.push(...found);
+    } else {
+      out.push(input);
+    }
+  }
+  return out;
+}
+
+function walk(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...walk(p));
+    else if (entry.isFile()) out.push(p);
+  }
+  return out;
+}
+
+function globFiles(pattern: string): string[] {
+  const parts = pattern.split(/[\\/]/);
+  const firstWild = parts.findIndex((p) => /[*?]/.test(p));
+  const base = parts.slice(0, firstWild).join('/') || '.';
+  const re = new RegExp(
+    `^${parts
+      .slice(firstWild)
+      .map((p) =>
+        p === '**'
+          ? '(?:.*/)?'
+          : `${p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}/`,
+      )
+      .join('')
+      .replace(/\/$/, '')}$`,
+  );
+  let files: string[];
+  try {
+    files = walk(base);
+  } catch {
+    return [];
+  }
+  const strip = base === '.' ? 0 : path.join(base).length + 1;
+  return files.filter((f) => re.test(f.slice(strip).replace(/\\/g, '/')));
+}
+
+let cachedVersion: string | undefined;
+function packageVersion(): string {
+  if (cachedVersion === undefined) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+        version: string;
+      };
+      cachedVersion = pkg.version;
+    } catch {
+      cachedVersion = '0.0.0';
+    }
+  }
+  return cachedVersion;
+}

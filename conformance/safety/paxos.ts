@@ -1,0 +1,689 @@
+// Safety of a Paxos or Multi-Paxos trace, checked in one streaming pass. What a node decides, what
+// acceptors promise and vote, and what proposers send in phase 2 are tracked per slot and per
+// ballot; each rule below is a named invariant whose first violation keeps the events that show it.
+//
+// Conventions for traces from other implementations (traces/README.md has the message shapes):
+// - an acceptor promises by sending `promise` and votes by sending `accepted` (Multi-Paxos
+//   `accepted` may omit the value: the vote is for the value of that ballot's `accept`);
+// - the proposer of a ballot promises and votes for itself implicitly when it sends `prepare` and
+//   `accept` (a leader does not message itself); a self-addressed `promise`/`accepted` also counts;
+// - a proposer "knows" the promises it has received (`recv` events); traces without any `recv`
+//   use the promises sent to it instead.
+import type { Ballot, TraceEvent, TraceHeader } from '../../traces/index.js';
+import { canonicalJson, opsIn } from '../commands.js';
+import type { Quorums } from '../quorum.js';
+import type { InvariantResult, TraceEnd, TraceObserver, Violation, WindowEvent } from '../types.js';
+
+/** The invariants this checker owns, in report order, with their one-line descriptions. */
+export const PAXOS_INVARIANTS = {
+  agreement: 'No two nodes decide different values for the same slot.',
+  validity: 'A decided value was proposed: sent in a phase-2 accept for its slot, carrying only invoked client ops.',
+  integrity: 'A node decides a slot at most once between restarts.',
+  'log-prefix': "A node's decided log only grows: after a restart it never decides a slot differently.",
+  'acceptor-accept': 'An acceptor never votes (accepted) for a ballot below one it has promised, across restarts.',
+  'acceptor-promise': 'An acceptor never promises a ballot below one it has promised or voted for, across restarts.',
+  'proposer-value':
+    'A phase-2 value is the highest-ballot vote reported by the phase-1 quorum, sent only after such a quorum.',
+  quorum: 'Every decision is backed by votes (accepted) for that value from a phase-2 quorum at one ballot.',
+  'client-exactly-once':
+    'Every op answered ok is in the decided log, took effect once (at its first slot), and read what the log says.',
+} as const;
+
+/** Name of an invariant checked on Paxos-family traces. */
+export type PaxosInvariant = keyof typeof PAXOS_INVARIANTS;
+
+interface Rec {
+  line: number;
+  event: TraceEvent | undefined;
+}
+
+/** A phase-2 proposal: the value of ballot b in a slot, and the events of the votes for it. */
+interface Proposal {
+  round: number;
+  node: string;
+  key: string;
+  value: unknown;
+  /** Line of the `accept` that carried the value. */
+  at: Rec;
+  voters: number; // bitmask of node indexes
+  voterRecs: Rec[];
+}
+
+interface SlotState {
+  proposals: Proposal[];
+  /** Every value key proposed in this slot (for validity). */
+  proposed: Set<string>;
+  decidedKey: string | undefined;
+  decidedValue: unknown;
+  decidedBy: number; // node index of the first decider
+  decidedAt: Rec | undefined;
+  decidedMask: number;
+}
+
+interface Vote {
+  round: number;
+  node: string;
+  key: string;
+  value: unknown;
+  at: Rec;
+}
+
+interface PhaseOne {
+  round: number;
+  promisers: number; // bitmask
+  /** Highest vote reported so far per slot, with the event that reported it. */
+  best: Map<number, Vote>;
+  /** Frozen once a phase-1 quorum is reached. */
+  quorum: boolean;
+  at: Rec[];
+}
+
+interface NodeState {
+  index: number;
+  promised: Vote | undefined; // highest ballot promised (value unused)
+  votedBallot: Vote | undefined; // highest ballot voted
+  /** Per slot: this node's latest vote (as an acceptor). */
+  votes: Map<number, Vote>;
+  /** Per ballot owned by this node: its phase 1. */
+  phaseOne: Map<number, PhaseOne>;
+  /** Slots decided in this incarnation -> line. */
+  decided: Map<number, Rec>;
+  /** Slots decided in any incarnation -> value key (for log-prefix). */
+  everDecided: Map<number, { key: string; value: unknown; at: Rec }>;
+  restarts: number;
+  restartAt: Rec | undefined;
+  /** Accept value last received per (slot) and ballot, to give value-less `accepted` votes a value. */
+  lastAccept: Map<number, Vote>;
+}
+
+interface InvState {
+  checks: number;
+  violations: number;
+  first: Violation | undefined;
+  skipped?: string;
+}
+
+const compareBallot = (ar: number, an: string, br: number, bn: string): number =>
+  ar !== br ? ar - br : an < bn ? -1 : an > bn ? 1 : 0;
+
+const fmtBallot = (r: number, n: string): string => `(${r}, ${n})`;
+
+/** Options of {@link createPaxosSafety}. */
+export interface PaxosSafetyOptions {
+  quorums: Quorums | undefined;
+  /** Why quorum-based checks cannot run (e.g. an `x-` quorum system). */
+  quorumProblem?: string;
+  /** Keep the full events of windows (default true); false keeps only line numbers. */
+  keepEvents?: boolean;
+}
+
+/**
+ * The streaming safety checker for `paxos` and `multipaxos` traces (and any protocol using their
+ * message names). Feed it every event; `finish` returns one {@link InvariantResult} per invariant.
+ */
+export function createPaxosSafety(
+  header: TraceHeader,
+  options: PaxosSafetyOptions,
+): TraceObserver<InvariantResult[]> {
+  const nodeIndex = new Map<string, number>();
+  header.nodes.forEach((n, i) => nodeIndex.set(n, i));
+  const nodes: NodeState[] = header.nodes.map((_, index) => ({
+    index,
+    promised: undefined,
+    votedBallot: undefined,
+    votes: new Map(),
+    phaseOne: new Map(),
+    decided: new Map(),
+    everDecided: new Map(),
+    restarts: 0,
+    restartAt: undefined,
+    lastAccept: new Map(),
+  }));
+  const quorums = options.quorums;
+  const memberMask = quorums === undefined ? 0 : maskOf(quorums.members, nodeIndex);
+  const keep = options.keepEvents ?? true;
+  const slots = new Map<number, SlotState>();
+  const inv = Object.fromEntries(
+    Object.keys(PAXOS_INVARIANTS).map((k) => [k, { checks: 0, violations: 0, first: undefined } as InvState]),
+  ) as Record<PaxosInvariant, InvState>;
+  if (quorums === undefined) {
+    const why = options.quorumProblem ?? 'the quorum system is unknown';
+    inv.quorum.skipped = why;
+  }
+  // Client level.
+  const invoked = new Map<number, Rec & { f: unknown; key: unknown; value: unknown }>();
+  let sawInvoke = false;
+  let sawOpInLog = false;
+  let sawRecv = false;
+  const applied = new Map<number, { slot: number; result: { ok: boolean; value: unknown } | undefined }>();
+  const pendingOk = new Map<number, Rec>();
+  const failed = new Map<number, Rec>();
+  const kv = new Map<string, unknown>();
+  let appliedUpTo = 0; // global log: every slot below it has been applied
+
+  const rec = (line: number, event: TraceEvent): Rec => ({ line, event: keep ? event : undefined });
+
+  function violate(name: PaxosInvariant, v: Omit<Violation, 'invariant'>): void {
+    const s = inv[name];
+    s.violations++;
+    if (s.first === undefined) s.first = { invariant: name, ...v };
+  }
+
+  function win(...recs: Array<Rec | undefined>): WindowEvent[] {
+    const out = recs.filter((r): r is Rec => r !== undefined);
+    out.sort((a, b) => a.line - b.line);
+    const seen = new Set<number>();
+    return out
+      .filter((r) => (seen.has(r.line) ? false : (seen.add(r.line), true)))
+      .map((r) => ({ line: r.line, event: r.event as TraceEvent }));
+  }
+
+  function slotOf(slot: number): SlotState {
+    let s = slots.get(slot);
+    if (s === undefined) {
+      s = {
+        proposals: [],
+        proposed: new Set(),
+        decidedKey: undefined,
+        decidedValue: undefined,
+        decidedBy: -1,
+        decidedAt: undefined,
+        decidedMask: 0,
+      };
+      slots.set(slot, s);
+    }
+    return s;
+  }
+
+  function keyOf(value: unknown): string {
+    return canonicalJson(value);
+  }
+
+  /** A vote by `voter` for ballot b in `slot`: counts toward the quorum of that proposal. */
+  function countVote(voter: number, slot: number, b: Ballot, key: string | undefined, value: unknown, at: Rec): void {
+    const s = slotOf(slot);
+    let p = s.proposals.find((q) => q.round === b.round && q.node === b.node);
+    if (p === undefined) {
+      if (key === undefined) return; // a vote for a value we never saw proposed: nothing to count
+      p = { round: b.round, node: b.node, key, value, at, voters: 0, voterRecs: [] };
+      s.proposals.push(p);
+    }
+    if ((p.voters & (1 << voter)) === 0) {
+      p.voters |= 1 << voter;
+      p.voterRecs.push(at);
+    }
+    const n = nodes[voter] as NodeState;
+    n.votes.set(slot, { round: b.round, node: b.node, key: p.key, value: p.value, at });
+    if (n.votedBallot === undefined || compareBallot(b.round, b.node, n.votedBallot.round, n.votedBallot.node) > 0) {
+      n.votedBallot = { round: b.round, node: b.node, key: '', value: undefined, at };
+    }
+  }
+
+  function onPromiseSent(acc: NodeState, b: Ballot, at: Rec): void {
+    inv['acceptor-promise'].checks++;
+    const prev =
+      acc.promised !== undefined &&
+      (acc.votedBallot === undefined ||
+        compareBallot(acc.promised.round, acc.promised.node, acc.votedBallot.round, acc.votedBallot.node) >= 0)
+        ? acc.promised
+        : acc.votedBallot;
+    if (prev !== undefined && compareBallot(b.round, b.node, prev.round, prev.node) < 0) {
+      const what = prev === acc.promised ? 'promised' : 'voted for';
+      violate('acceptor-promise', {
+        message: `${header.nodes[acc.index]} promised ballot ${fmtBallot(b.round, b.node)} after it had ${what} the higher ballot ${fmtBallot(prev.round, prev.node)}${acc.restarts > 0 ? ' (it restarted in between: the promise must be durable)' : ''}.`,
+        ballot: b,
+        nodes: [header.nodes[acc.index] as string],
+        window: win(prev.at, acc.restartAt && acc.restartAt.line > prev.at.line ? acc.restartAt : undefined, at),
+      });
+    }
+    if (acc.promised === undefined || compareBallot(b.round, b.node, acc.promised.round, acc.promised.node) > 0) {
+      acc.promised = { round: b.round, node: b.node, key: '', value: undefined, at };
+    }
+  }
+
+  function onVoteSent(acc: NodeState, slot: number, b: Ballot, explicitValue: unknown, hasValue: boolean, at: Rec): void {
+    inv['acceptor-accept'].checks++;
+    const p = acc.promised;
+    if (p !== undefined && compareBallot(b.round, b.node, p.round, p.node) < 0) {
+      violate('acceptor-accept', {
+        message: `${header.nodes[acc.index]} voted for ballot ${fmtBallot(b.round, b.node)} in slot ${slot} after promising the higher ballot ${fmtBallot(p.round, p.node)}${acc.restarts > 0 ? ' (it restarted in between: the promise must be durable)' : ''}.`,
+        slot,
+        ballot: b,
+        nodes: [header.nodes[acc.index] as string],
+        window: win(p.at, acc.restartAt && acc.restartAt.line > p.at.line ? acc.restartAt : undefined, at),
+      });
+    }
+    let key: string | undefined;
+    let value: unknown;
+    if (hasValue) {
+      key = keyOf(explicitValue);
+      value = explicitValue;
+    } else {
+      const last = acc.lastAccept.get(slot);
+      if (last !== undefined && last.round === b.round && last.node === b.node) {
+        key = last.key;
+        value = last.value;
+      }
+    }
+    countVote(acc.index, slot, b, key, value, at);
+  }
+
+  function phaseOneOf(owner: NodeState, b: Ballot): PhaseOne {
+    let p = owner.phaseOne.get(b.round);
+    if (p === undefined || p.round !== b.round) {
+      p = { round: b.round, promisers: 0, best: new Map(), quorum: false, at: [] };
+      owner.phaseOne.set(b.round, p);
+    }
+    return p;
+  }
+
+  function reportVote(p: PhaseOne, slot: number, vote: Vote): void {
+    const cur = p.best.get(slot);
+    if (cur === undefined || compareBallot(vote.round, vote.node, cur.round, cur.node) > 0) p.best.set(slot, vote);
+  }
+
+  function addPromiser(owner: NodeState, b: Ballot, from: number, votes: Array<{ slot: number; vote: Vote }>, at: Rec): void {
+    const p = phaseOneOf(owner, b);
+    if (p.quorum || (p.promisers & (1 << from)) !== 0) return;
+    p.promisers |= 1 << from;
+    p.at.push(at);
+    for (const { slot, vote } of votes) reportVote(p, slot, vote);
+    if (quorums !== undefined && quorums.isQ1(namesOf(p.promisers, header.nodes))) p.quorum = true;
+  }
+
+  function selfPromise(owner: NodeState, b: Ballot, at: Rec): void {
+    if ((memberMask & (1 << owner.index)) === 0) return;
+    const votes: Array<{ slot: number; vote: Vote }> = [];
+    for (const [slot, vote] of owner.votes) votes.push({ slot, vote });
+    addPromiser(owner, b, owner.index, votes, at);
+  }
+
+  function onProposal(owner: NodeState, slot: number, b: Ballot, value: unknown, at: Rec): void {
+    const key = keyOf(value);
+    const s = slotOf(slot);
+    s.proposed.add(key);
+    let p = s.proposals.find((q) => q.round === b.round && q.node === b.node);
+    inv['proposer-value'].checks++;
+    if (p !== undefined && p.key !== key) {
+      violate('proposer-value', {
+        message: `${b.node} sent two different values in slot ${slot} for its ballot ${fmtBallot(b.round, b.node)}.`,
+        slot,
+        ballot: b,
+        nodes: [b.node],
+        window: win(p.at, at),
+      });
+    }
+    if (p === undefined) {
+      p = { round: b.round, node: b.node, key, value, at, voters: 0, voterRecs: [] };
+      s.proposals.push(p);
+      // The rule of phase 2a, checked once per (ballot, slot).
+      if (quorums !== undefined && nodeIndex.get(b.node) === owner.index) {
+        const one = owner.phaseOne.get(b.round);
+        if (one === undefined || !one.quorum) {
+          violate('proposer-value', {
+            message: `${b.node} sent a phase-2 accept for ballot ${fmtBallot(b.round, b.node)} in slot ${slot} without promises from a phase-1 quorum (${one === undefined ? 'none' : `only ${namesOf(one.promisers, header.nodes).join(', ')}`}).`,
+            slot,
+            ballot: b,
+            nodes: [b.node],
+            window: win(...(one?.at ?? []), at),
+          });
+        } else {
+          const best = one.best.get(slot);
+          if (best !== undefined && best.key !== key) {
+            violate('proposer-value', {
+              message: `${b.node} proposed a value in slot ${slot} at ballot ${fmtBallot(b.round, b.node)} although its phase-1 quorum reported a vote at ballot ${fmtBallot(best.round, best.node)} for another value, which it had to propose.`,
+              slot,
+              ballot: b,
+              nodes: [b.node],
+              window: win(best.at, at),
+            });
+          }
+        }
+      }
+    }
+    // The proposer votes for its own value (a leader does not message itself).
+    if (nodeIndex.get(b.node) === owner.index && (memberMask & (1 << owner.index)) !== 0) {
+      countVote(owner.index, slot, b, key, value, at);
+    }
+  }
+
+  function onDecide(n: NodeState, slot: number, value: unknown, ballot: Ballot | undefined, at: Rec): void {
+    const key = keyOf(value);
+    const s = slotOf(slot);
+    const name = header.nodes[n.index] as string;
+    // integrity
+    inv.integrity.checks++;
+    const before = n.decided.get(slot);
+    if (before !== undefined) {
+      violate('integrity', {
+        message: `${name} decided slot ${slot} twice without restarting in between.`,
+        slot,
+        nodes: [name],
+        window: win(before, at),
+      });
+    }
+    n.decided.set(slot, at);
+    // log-prefix
+    inv['log-prefix'].checks++;
+    const ever = n.everDecided.get(slot);
+    if (ever !== undefined && before === undefined && ever.key !== key) {
+      violate('log-prefix', {
+        message: `${name} decided slot ${slot} again after restarting, with a different value: its log is no longer an extension of the log it had.`,
+        slot,
+        nodes: [name],
+        window: win(ever.at, n.restartAt, at),
+      });
+    }
+    if (ever === undefined) n.everDecided.set(slot, { key, value, at });
+    // agreement
+    inv.agreement.checks++;
+    if (s.decidedKey === undefined) {
+      s.decidedKey = key;
+      s.decidedValue = value;
+      s.decidedBy = n.index;
+      s.decidedAt = at;
+    } else if (s.decidedKey !== key && s.decidedBy !== n.index) {
+      violate('agreement', {
+        message: `${header.nodes[s.decidedBy]} and ${name} decided different values for slot ${slot}.`,
+        slot,
+        nodes: [header.nodes[s.decidedBy] as string, name],
+        window: win(s.decidedAt, at),
+      });
+    }
+    s.decidedMask |= 1 << n.index;
+    // validity
+    inv.validity.checks++;
+    if (!s.proposed.has(key) && (sawProposals || !sawInvoke)) {
+      if (sawProposals) {
+        violate('validity', {
+          message: `${name} decided a value for slot ${slot} that no proposer sent in a phase-2 accept for that slot.`,
+          slot,
+          nodes: [name],
+          window: win(at),
+        });
+      }
+    }
+    if (sawInvoke) {
+      for (const op of opsIn(value)) {
+        sawOpInLog = true;
+        if (!invoked.has(op)) {
+          violate('validity', {
+            message: `${name} decided slot ${slot} with a command for client op ${op}, which no client invoked before.`,
+            slot,
+            nodes: [name],
+            window: win(at),
+          });
+          break;
+        }
+      }
+    }
+    // quorum
+    if (quorums !== undefined) {
+      inv.quorum.checks++;
+      const ok = s.proposals.some(
+        (p) =>
+          p.key === key &&
+          (ballot === undefined || (p.round === ballot.round && p.node === ballot.node)) &&
+          quorums.isQ2(namesOf(p.voters, header.nodes)),
+      );
+      if (!ok) {
+        const best = s.proposals
+          .filter((p) => p.key === key)
+          .sort((a, b) => popcount(b.voters) - popcount(a.voters))[0];
+        violate('quorum', {
+          message:
+            best === undefined
+              ? `${name} decided slot ${slot} but no acceptor had voted for that value.`
+              : `${name} decided slot ${slot} with votes for that value from only ${namesOf(best.voters, header.nodes).join(', ')} at ballot ${fmtBallot(best.round, best.node)}: not a phase-2 quorum (${quorums.describe}).`,
+          slot,
+          ...(ballot === undefined ? {} : { ballot }),
+          nodes: [name],
+          window: win(best?.at, ...(best?.voterRecs ?? []), at),
+        });
+      }
+    }
+    applyLog();
+  }
+
+  let sawProposals = false;
+
+  /** Applies the global decided log in slot order (client-level checks) and drops settled slots. */
+  function applyLog(): void {
+    for (;;) {
+      const s = slots.get(appliedUpTo);
+      if (s === undefined || s.decidedKey === undefined) return;
+      for (const cmd of Array.isArray(s.decidedValue) ? s.decidedValue : [s.decidedValue]) {
+        const op = opsIn(cmd)[0];
+        if (op === undefined) continue;
+        if (applied.has(op)) continue; // a duplicate: applied once, at its first slot
+        applied.set(op, { slot: appliedUpTo, result: applyKv(cmd) });
+        const ok = pendingOk.get(op);
+        if (ok !== undefined) {
+          pendingOk.delete(op);
+          checkOk(op, ok);
+        }
+        const f = failed.get(op);
+        if (f !== undefined) checkFail(op, f);
+      }
+      appliedUpTo++;
+    }
+  }
+
+  function applyKv(cmd: unknown): { ok: boolean; value: unknown } | undefined {
+    if (typeof cmd !== 'object' || cmd === null) return undefined;
+    const { f, key, value } = cmd as { f?: unknown; key?: unknown; value?: unknown };
+    if (typeof key !== 'string') return undefined;
+    const current = kv.has(key) ? kv.get(key) : null;
+    switch (f) {
+      case 'read':
+        return { ok: true, value: current };
+      case 'write':
+        kv.set(key, value);
+        return { ok: true, value };
+      case 'cas': {
+        if (!Array.isArray(value) || value.length !== 2) return undefined;
+        if (canonicalJson(current) !== canonicalJson(value[0])) return { ok: false, value: current };
+        kv.set(key, value[1]);
+        return { ok: true, value: value[1] };
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  function checkOk(op: number, at: Rec): void {
+    const a = applied.get(op);
+    const inv0 = invoked.get(op);
+    if (a === undefined || a.result === undefined || inv0 === undefined) return;
+    const ev = at.event as { f?: unknown; value?: unknown } | undefined;
+    if (ev === undefined) return;
+    if (ev.f === 'read' && canonicalJson(ev.value ?? null) !== canonicalJson(a.result.value)) {
+      violate('client-exactly-once', {
+        message: `Client op ${op} (read ${String(inv0.key)}) returned ${JSON.stringify(ev.value ?? null)}, but at its place in the log (slot ${a.slot}) the key held ${JSON.stringify(a.result.value)}.`,
+        slot: a.slot,
+        window: win(inv0, at),
+      });
+    } else if (ev.f === 'cas' && !a.result.ok) {
+      violate('client-exactly-once', {
+        message: `Client op ${op} (cas ${String(inv0.key)}) was answered ok, but at its place in the log (slot ${a.slot}) the key held ${JSON.stringify(a.result.value)}, so the cas could not succeed.`,
+        slot: a.slot,
+        window: win(inv0, at),
+      });
+    }
+  }
+
+  function checkFail(op: number, at: Rec): void {
+    const a = applied.get(op);
+    if (a === undefined) return;
+    if (a.result !== undefined && !a.result.ok) return; // a cas that found another value: a no-op
+    const inv0 = invoked.get(op);
+    violate('client-exactly-once', {
+      message: `Client op ${op} was answered fail (it certainly did not take effect), but it is in the decided log at slot ${a.slot}.`,
+      slot: a.slot,
+      window: win(inv0, at),
+    });
+  }
+
+  return {
+    event(ev: TraceEvent, line: number): void {
+      switch (ev.kind) {
+        case 'send':
+        case 'recv': {
+          const msg = ev.msg as { type: string; ballot?: Ballot; slot?: number; value?: unknown; accepted?: unknown };
+          const self = nodeIndex.get(ev.node) as number;
+          const n = nodes[self] as NodeState;
+          const peerName = ev.kind === 'send' ? ev.to : ev.from;
+          const peer = nodeIndex.get(peerName) as number;
+          if (ev.kind === 'recv') sawRecv = true;
+          switch (msg.type) {
+            case 'prepare':
+              if (ev.kind === 'send' && msg.ballot !== undefined && msg.ballot.node === ev.node) {
+                const p = n.phaseOne.get(msg.ballot.round);
+                if (p === undefined) selfPromise(n, msg.ballot, rec(line, ev));
+              }
+              break;
+            case 'promise': {
+              if (msg.ballot === undefined) break;
+              const at = rec(line, ev);
+              if (ev.kind === 'send') {
+                onPromiseSent(n, msg.ballot, at);
+                // Without recv events, a sent promise stands for the proposer's knowledge.
+                if (!sawRecv && peer !== undefined && msg.ballot.node === peerName) {
+                  addPromiser(nodes[peer] as NodeState, msg.ballot, self, promisedVotes(msg, at), at);
+                }
+              } else if (msg.ballot.node === ev.node) {
+                addPromiser(n, msg.ballot, peer, promisedVotes(msg, at), at);
+              }
+              break;
+            }
+            case 'accept': {
+              if (msg.ballot === undefined) break;
+              const slot = msg.slot ?? 0;
+              const at = rec(line, ev);
+              if (ev.kind === 'send') {
+                sawProposals = true;
+                onProposal(n, slot, msg.ballot, msg.value, at);
+              } else {
+                n.lastAccept.set(slot, {
+                  round: msg.ballot.round,
+                  node: msg.ballot.node,
+                  key: keyOf(msg.value),
+                  value: msg.value,
+                  at,
+                });
+              }
+              break;
+            }
+            case 'accepted':
+              if (ev.kind === 'send' && msg.ballot !== undefined) {
+                onVoteSent(n, msg.slot ?? 0, msg.ballot, msg.value, 'value' in msg, rec(line, ev));
+              }
+              break;
+            default:
+              break;
+          }
+          break;
+        }
+        case 'decide':
+          onDecide(nodes[nodeIndex.get(ev.node) as number] as NodeState, ev.slot, ev.value, ev.ballot, rec(line, ev));
+          break;
+        case 'restart': {
+          const n = nodes[nodeIndex.get(ev.node) as number] as NodeState;
+          n.restarts++;
+          n.restartAt = rec(line, ev);
+          n.decided = new Map();
+          n.phaseOne = new Map();
+          n.lastAccept = new Map();
+          break;
+        }
+        case 'invoke':
+          sawInvoke = true;
+          invoked.set(ev.op, { ...rec(line, ev), f: ev.f, key: ev.key, value: ev.value });
+          break;
+        case 'ok': {
+          inv['client-exactly-once'].checks++;
+          const at = rec(line, ev);
+          if (applied.has(ev.op)) checkOk(ev.op, at);
+          else pendingOk.set(ev.op, at);
+          break;
+        }
+        case 'fail': {
+          const at = rec(line, ev);
+          failed.set(ev.op, at);
+          if (applied.has(ev.op)) checkFail(ev.op, at);
+          break;
+        }
+        default:
+          break;
+      }
+    },
+
+    finish(_end: TraceEnd): InvariantResult[] {
+      if (sawOpInLog) {
+        for (const [op, at] of pendingOk) {
+          const inv0 = invoked.get(op);
+          violate('client-exactly-once', {
+            message: `Client op ${op} was answered ok, but no node decided a slot holding it by the end of the trace.`,
+            window: win(inv0, at),
+          });
+        }
+      } else {
+        inv['client-exactly-once'].skipped = sawInvoke
+          ? 'decided values carry no client op ids (`op` fields), so ops cannot be matched to the log'
+          : 'the trace has no client operations';
+      }
+      if (!sawProposals) {
+        inv['proposer-value'].skipped = 'the trace has no phase-2 accept messages';
+        inv['acceptor-accept'].skipped ??=
+          inv['acceptor-accept'].checks === 0 ? 'the trace has no accepted messages' : undefined;
+        if (inv.quorum.skipped === undefined) inv.quorum.skipped = 'the trace has no phase-2 messages to count votes from';
+      }
+      if (inv['acceptor-promise'].checks === 0) inv['acceptor-promise'].skipped ??= 'the trace has no promise messages';
+      if (inv['acceptor-accept'].checks === 0) inv['acceptor-accept'].skipped ??= 'the trace has no accepted messages';
+      return (Object.keys(PAXOS_INVARIANTS) as PaxosInvariant[]).map((name) => {
+        const s = inv[name];
+        const base = { name, description: PAXOS_INVARIANTS[name], checks: s.checks };
+        if (s.first !== undefined) return { ...base, status: 'violated', violation: s.first, violations: s.violations };
+        if (s.skipped !== undefined) return { ...base, status: 'skipped', reason: s.skipped };
+        return { ...base, status: 'holds' };
+      });
+    },
+  };
+
+  function promisedVotes(
+    msg: { accepted?: unknown },
+    at: Rec,
+  ): Array<{ slot: number; vote: Vote }> {
+    const acc = msg.accepted;
+    if (acc === undefined) return [];
+    const list = Array.isArray(acc) ? (acc as Array<{ slot?: number; ballot: Ballot; value: unknown }>) : [acc as { slot?: number; ballot: Ballot; value: unknown }];
+    return list.map((v) => ({
+      slot: v.slot ?? 0,
+      vote: { round: v.ballot.round, node: v.ballot.node, key: keyOf(v.value), value: v.value, at },
+    }));
+  }
+}
+
+function maskOf(names: readonly string[], index: Map<string, number>): number {
+  let m = 0;
+  for (const n of names) {
+    const i = index.get(n);
+    if (i !== undefined) m |= 1 << i;
+  }
+  return m;
+}
+
+function namesOf(mask: number, nodes: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < nodes.length; i++) if ((mask & (1 << i)) !== 0) out.push(nodes[i] as string);
+  return out;
+}
+
+function popcount(x: number): number {
+  let n = 0;
+  while (x !== 0) {
+    x &= x - 1;
+    n++;
+  }
+  return n;
+}
