@@ -276,7 +276,10 @@ function globFiles(pattern: string): string[] {
       .map((p) =>
         p === '**'
           ? '(?:.*/)?'
-          : `${p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}/`,
+          : `${p
+              .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+              .replace(/\*/g, '[^/]*')
+              .replace(/\?/g, '[^/]')}/`,
       )
       .join('')
       .replace(/\/$/, '')}$`,

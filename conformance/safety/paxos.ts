@@ -17,11 +17,14 @@ import type { InvariantResult, TraceEnd, TraceObserver, Violation, WindowEvent }
 /** The invariants this checker owns, in report order, with their one-line descriptions. */
 export const PAXOS_INVARIANTS = {
   agreement: 'No two nodes decide different values for the same slot.',
-  validity: 'A decided value was proposed: sent in a phase-2 accept for its slot, carrying only invoked client ops.',
+  validity:
+    'A decided value was proposed: sent in a phase-2 accept for its slot, carrying only invoked client ops.',
   integrity: 'A node decides a slot at most once between restarts.',
   'log-prefix': "A node's decided log only grows: after a restart it never decides a slot differently.",
-  'acceptor-accept': 'An acceptor never votes (accepted) for a ballot below one it has promised, across restarts.',
-  'acceptor-promise': 'An acceptor never promises a ballot below one it has promised or voted for, across restarts.',
+  'acceptor-accept':
+    'An acceptor never votes (accepted) for a ballot below one it has promised, across restarts.',
+  'acceptor-promise':
+    'An acceptor never promises a ballot below one it has promised or voted for, across restarts.',
   'proposer-value':
     'A phase-2 value is the highest-ballot vote reported by the phase-1 quorum, sent only after such a quorum.',
   quorum: 'Every decision is backed by votes (accepted) for that value from a phase-2 quorum at one ballot.',
@@ -92,6 +95,7 @@ interface NodeState {
   everDecided: Map<number, { key: string; value: unknown; at: Rec }>;
   restarts: number;
   restartAt: Rec | undefined;
+  restartLine: number;
   /** Accept value last received per (slot) and ballot, to give value-less `accepted` votes a value. */
   lastAccept: Map<number, Vote>;
 }
@@ -137,12 +141,17 @@ export function createPaxosSafety(
     everDecided: new Map(),
     restarts: 0,
     restartAt: undefined,
+    restartLine: 0,
     lastAccept: new Map(),
   }));
   const quorums = options.quorums;
   const memberMask = quorums === undefined ? 0 : maskOf(quorums.members, nodeIndex);
   const keep = options.keepEvents ?? true;
   const slots = new Map<number, SlotState>();
+  // Slots every node has decided (and the client checks have applied) are settled: only a hash of
+  // the decided value and two line numbers stay, so memory follows the undecided part of the log.
+  const settled = new SettledSlots();
+  const allMask = header.nodes.length >= 31 ? -1 : (1 << header.nodes.length) - 1;
   const inv = Object.fromEntries(
     Object.keys(PAXOS_INVARIANTS).map((k) => [k, { checks: 0, violations: 0, first: undefined } as InvState]),
   ) as Record<PaxosInvariant, InvState>;
@@ -151,7 +160,10 @@ export function createPaxosSafety(
     inv.quorum.skipped = why;
   }
   // Client level.
+  // Ops are forgotten once applied and answered; bit sets remember which were invoked and applied.
   const invoked = new Map<number, Rec & { f: unknown; key: unknown; value: unknown }>();
+  const invokedBits = new IdBits();
+  const appliedBits = new IdBits();
   let sawInvoke = false;
   let sawOpInLog = false;
   let sawRecv = false;
@@ -200,7 +212,14 @@ export function createPaxosSafety(
   }
 
   /** A vote by `voter` for ballot b in `slot`: counts toward the quorum of that proposal. */
-  function countVote(voter: number, slot: number, b: Ballot, key: string | undefined, value: unknown, at: Rec): void {
+  function countVote(
+    voter: number,
+    slot: number,
+    b: Ballot,
+    key: string | undefined,
+    value: unknown,
+    at: Rec,
+  ): void {
     const s = slotOf(slot);
     let p = s.proposals.find((q) => q.round === b.round && q.node === b.node);
     if (p === undefined) {
@@ -214,7 +233,10 @@ export function createPaxosSafety(
     }
     const n = nodes[voter] as NodeState;
     n.votes.set(slot, { round: b.round, node: b.node, key: p.key, value: p.value, at });
-    if (n.votedBallot === undefined || compareBallot(b.round, b.node, n.votedBallot.round, n.votedBallot.node) > 0) {
+    if (
+      n.votedBallot === undefined ||
+      compareBallot(b.round, b.node, n.votedBallot.round, n.votedBallot.node) > 0
+    ) {
       n.votedBallot = { round: b.round, node: b.node, key: '', value: undefined, at };
     }
   }
@@ -224,7 +246,8 @@ export function createPaxosSafety(
     const prev =
       acc.promised !== undefined &&
       (acc.votedBallot === undefined ||
-        compareBallot(acc.promised.round, acc.promised.node, acc.votedBallot.round, acc.votedBallot.node) >= 0)
+        compareBallot(acc.promised.round, acc.promised.node, acc.votedBallot.round, acc.votedBallot.node) >=
+          0)
         ? acc.promised
         : acc.votedBallot;
     if (prev !== undefined && compareBallot(b.round, b.node, prev.round, prev.node) < 0) {
@@ -233,15 +256,29 @@ export function createPaxosSafety(
         message: `${header.nodes[acc.index]} promised ballot ${fmtBallot(b.round, b.node)} after it had ${what} the higher ballot ${fmtBallot(prev.round, prev.node)}${acc.restarts > 0 ? ' (it restarted in between: the promise must be durable)' : ''}.`,
         ballot: b,
         nodes: [header.nodes[acc.index] as string],
-        window: win(prev.at, acc.restartAt && acc.restartAt.line > prev.at.line ? acc.restartAt : undefined, at),
+        window: win(
+          prev.at,
+          acc.restartAt && acc.restartAt.line > prev.at.line ? acc.restartAt : undefined,
+          at,
+        ),
       });
     }
-    if (acc.promised === undefined || compareBallot(b.round, b.node, acc.promised.round, acc.promised.node) > 0) {
+    if (
+      acc.promised === undefined ||
+      compareBallot(b.round, b.node, acc.promised.round, acc.promised.node) > 0
+    ) {
       acc.promised = { round: b.round, node: b.node, key: '', value: undefined, at };
     }
   }
 
-  function onVoteSent(acc: NodeState, slot: number, b: Ballot, explicitValue: unknown, hasValue: boolean, at: Rec): void {
+  function onVoteSent(
+    acc: NodeState,
+    slot: number,
+    b: Ballot,
+    explicitValue: unknown,
+    hasValue: boolean,
+    at: Rec,
+  ): void {
     inv['acceptor-accept'].checks++;
     const p = acc.promised;
     if (p !== undefined && compareBallot(b.round, b.node, p.round, p.node) < 0) {
@@ -279,10 +316,17 @@ export function createPaxosSafety(
 
   function reportVote(p: PhaseOne, slot: number, vote: Vote): void {
     const cur = p.best.get(slot);
-    if (cur === undefined || compareBallot(vote.round, vote.node, cur.round, cur.node) > 0) p.best.set(slot, vote);
+    if (cur === undefined || compareBallot(vote.round, vote.node, cur.round, cur.node) > 0)
+      p.best.set(slot, vote);
   }
 
-  function addPromiser(owner: NodeState, b: Ballot, from: number, votes: Array<{ slot: number; vote: Vote }>, at: Rec): void {
+  function addPromiser(
+    owner: NodeState,
+    b: Ballot,
+    from: number,
+    votes: Array<{ slot: number; vote: Vote }>,
+    at: Rec,
+  ): void {
     const p = phaseOneOf(owner, b);
     if (p.quorum || (p.promisers & (1 << from)) !== 0) return;
     p.promisers |= 1 << from;
@@ -347,8 +391,60 @@ export function createPaxosSafety(
     }
   }
 
+  function settle(slot: number, s: SlotState, line: number): void {
+    if (slot >= SETTLE_LIMIT || s.decidedKey === undefined) return;
+    settled.add(slot, hash32(s.decidedKey), line, s.decidedAt?.line ?? 0, s.decidedBy);
+    slots.delete(slot);
+    for (const n of nodes) {
+      n.votes.delete(slot);
+      n.decided.delete(slot);
+      n.everDecided.delete(slot);
+      n.lastAccept.delete(slot);
+      for (const p of n.phaseOne.values()) p.best.delete(slot);
+    }
+  }
+
+  /** A decision for a slot every node had already decided. */
+  function onSettledDecide(n: NodeState, slot: number, key: string, at: Rec): void {
+    const name = header.nodes[n.index] as string;
+    inv.integrity.checks++;
+    inv['log-prefix'].checks++;
+    inv.agreement.checks++;
+    inv.validity.checks++;
+    if (n.restartLine < settled.line(slot)) {
+      violate('integrity', {
+        message: `${name} decided slot ${slot} again without restarting since it first decided it (every node had decided the slot by line ${settled.line(slot)}).`,
+        slot,
+        nodes: [name],
+        window: win(at),
+      });
+    }
+    if (hash32(key) !== settled.hash(slot)) {
+      const first = settled.by(slot);
+      if (first !== n.index) {
+        violate('agreement', {
+          message: `${name} decided a value for slot ${slot} different from the one ${header.nodes[first]} decided at line ${settled.firstLine(slot)}.`,
+          slot,
+          nodes: [header.nodes[first] as string, name],
+          window: win(at),
+        });
+      } else {
+        violate('log-prefix', {
+          message: `${name} decided slot ${slot} again after restarting, with a different value than it decided at line ${settled.firstLine(slot)}.`,
+          slot,
+          nodes: [name],
+          window: win(n.restartAt, at),
+        });
+      }
+    }
+  }
+
   function onDecide(n: NodeState, slot: number, value: unknown, ballot: Ballot | undefined, at: Rec): void {
     const key = keyOf(value);
+    if (settled.has(slot)) {
+      onSettledDecide(n, slot, key, at);
+      return;
+    }
     const s = slotOf(slot);
     const name = header.nodes[n.index] as string;
     // integrity
@@ -391,6 +487,7 @@ export function createPaxosSafety(
       });
     }
     s.decidedMask |= 1 << n.index;
+    const settles = s.decidedMask === allMask && slot < appliedUpTo;
     // validity
     inv.validity.checks++;
     if (!s.proposed.has(key) && (sawProposals || !sawInvoke)) {
@@ -406,7 +503,7 @@ export function createPaxosSafety(
     if (sawInvoke) {
       for (const op of opsIn(value)) {
         sawOpInLog = true;
-        if (!invoked.has(op)) {
+        if (!invokedBits.has(op)) {
           violate('validity', {
             message: `${name} decided slot ${slot} with a command for client op ${op}, which no client invoked before.`,
             slot,
@@ -442,20 +539,22 @@ export function createPaxosSafety(
         });
       }
     }
-    applyLog();
+    if (settles) settle(slot, s, at.line);
+    else applyLog(at.line);
   }
 
   let sawProposals = false;
 
   /** Applies the global decided log in slot order (client-level checks) and drops settled slots. */
-  function applyLog(): void {
+  function applyLog(line: number): void {
     for (;;) {
       const s = slots.get(appliedUpTo);
       if (s === undefined || s.decidedKey === undefined) return;
       for (const cmd of Array.isArray(s.decidedValue) ? s.decidedValue : [s.decidedValue]) {
         const op = opsIn(cmd)[0];
         if (op === undefined) continue;
-        if (applied.has(op)) continue; // a duplicate: applied once, at its first slot
+        if (appliedBits.has(op)) continue; // a duplicate: applied once, at its first slot
+        appliedBits.add(op);
         applied.set(op, { slot: appliedUpTo, result: applyKv(cmd) });
         const ok = pendingOk.get(op);
         if (ok !== undefined) {
@@ -463,9 +562,13 @@ export function createPaxosSafety(
           checkOk(op, ok);
         }
         const f = failed.get(op);
-        if (f !== undefined) checkFail(op, f);
+        if (f !== undefined) {
+          failed.delete(op);
+          checkFail(op, f);
+        }
       }
       appliedUpTo++;
+      if (s.decidedMask === allMask) settle(appliedUpTo - 1, s, line);
     }
   }
 
@@ -494,6 +597,8 @@ export function createPaxosSafety(
   function checkOk(op: number, at: Rec): void {
     const a = applied.get(op);
     const inv0 = invoked.get(op);
+    applied.delete(op);
+    invoked.delete(op);
     if (a === undefined || a.result === undefined || inv0 === undefined) return;
     const ev = at.event as { f?: unknown; value?: unknown } | undefined;
     if (ev === undefined) return;
@@ -515,8 +620,10 @@ export function createPaxosSafety(
   function checkFail(op: number, at: Rec): void {
     const a = applied.get(op);
     if (a === undefined) return;
+    applied.delete(op);
     if (a.result !== undefined && !a.result.ok) return; // a cas that found another value: a no-op
     const inv0 = invoked.get(op);
+    invoked.delete(op);
     violate('client-exactly-once', {
       message: `Client op ${op} was answered fail (it certainly did not take effect), but it is in the decided log at slot ${a.slot}.`,
       slot: a.slot,
@@ -529,7 +636,13 @@ export function createPaxosSafety(
       switch (ev.kind) {
         case 'send':
         case 'recv': {
-          const msg = ev.msg as { type: string; ballot?: Ballot; slot?: number; value?: unknown; accepted?: unknown };
+          const msg = ev.msg as {
+            type: string;
+            ballot?: Ballot;
+            slot?: number;
+            value?: unknown;
+            accepted?: unknown;
+          };
           const self = nodeIndex.get(ev.node) as number;
           const n = nodes[self] as NodeState;
           const peerName = ev.kind === 'send' ? ev.to : ev.from;
@@ -585,12 +698,19 @@ export function createPaxosSafety(
           break;
         }
         case 'decide':
-          onDecide(nodes[nodeIndex.get(ev.node) as number] as NodeState, ev.slot, ev.value, ev.ballot, rec(line, ev));
+          onDecide(
+            nodes[nodeIndex.get(ev.node) as number] as NodeState,
+            ev.slot,
+            ev.value,
+            ev.ballot,
+            rec(line, ev),
+          );
           break;
         case 'restart': {
           const n = nodes[nodeIndex.get(ev.node) as number] as NodeState;
           n.restarts++;
           n.restartAt = rec(line, ev);
+          n.restartLine = line;
           n.decided = new Map();
           n.phaseOne = new Map();
           n.lastAccept = new Map();
@@ -599,18 +719,22 @@ export function createPaxosSafety(
         case 'invoke':
           sawInvoke = true;
           invoked.set(ev.op, { ...rec(line, ev), f: ev.f, key: ev.key, value: ev.value });
+          invokedBits.add(ev.op);
+          break;
+        case 'info':
+          invoked.delete(ev.op);
           break;
         case 'ok': {
           inv['client-exactly-once'].checks++;
           const at = rec(line, ev);
           if (applied.has(ev.op)) checkOk(ev.op, at);
-          else pendingOk.set(ev.op, at);
+          else if (!appliedBits.has(ev.op)) pendingOk.set(ev.op, at);
           break;
         }
         case 'fail': {
           const at = rec(line, ev);
-          failed.set(ev.op, at);
           if (applied.has(ev.op)) checkFail(ev.op, at);
+          else if (!appliedBits.has(ev.op)) failed.set(ev.op, at);
           break;
         }
         default:
@@ -636,27 +760,30 @@ export function createPaxosSafety(
         inv['proposer-value'].skipped = 'the trace has no phase-2 accept messages';
         inv['acceptor-accept'].skipped ??=
           inv['acceptor-accept'].checks === 0 ? 'the trace has no accepted messages' : undefined;
-        if (inv.quorum.skipped === undefined) inv.quorum.skipped = 'the trace has no phase-2 messages to count votes from';
+        if (inv.quorum.skipped === undefined)
+          inv.quorum.skipped = 'the trace has no phase-2 messages to count votes from';
       }
-      if (inv['acceptor-promise'].checks === 0) inv['acceptor-promise'].skipped ??= 'the trace has no promise messages';
-      if (inv['acceptor-accept'].checks === 0) inv['acceptor-accept'].skipped ??= 'the trace has no accepted messages';
+      if (inv['acceptor-promise'].checks === 0)
+        inv['acceptor-promise'].skipped ??= 'the trace has no promise messages';
+      if (inv['acceptor-accept'].checks === 0)
+        inv['acceptor-accept'].skipped ??= 'the trace has no accepted messages';
       return (Object.keys(PAXOS_INVARIANTS) as PaxosInvariant[]).map((name) => {
         const s = inv[name];
         const base = { name, description: PAXOS_INVARIANTS[name], checks: s.checks };
-        if (s.first !== undefined) return { ...base, status: 'violated', violation: s.first, violations: s.violations };
+        if (s.first !== undefined)
+          return { ...base, status: 'violated', violation: s.first, violations: s.violations };
         if (s.skipped !== undefined) return { ...base, status: 'skipped', reason: s.skipped };
         return { ...base, status: 'holds' };
       });
     },
   };
 
-  function promisedVotes(
-    msg: { accepted?: unknown },
-    at: Rec,
-  ): Array<{ slot: number; vote: Vote }> {
+  function promisedVotes(msg: { accepted?: unknown }, at: Rec): Array<{ slot: number; vote: Vote }> {
     const acc = msg.accepted;
     if (acc === undefined) return [];
-    const list = Array.isArray(acc) ? (acc as Array<{ slot?: number; ballot: Ballot; value: unknown }>) : [acc as { slot?: number; ballot: Ballot; value: unknown }];
+    const list = Array.isArray(acc)
+      ? (acc as Array<{ slot?: number; ballot: Ballot; value: unknown }>)
+      : [acc as { slot?: number; ballot: Ballot; value: unknown }];
     return list.map((v) => ({
       slot: v.slot ?? 0,
       vote: { round: v.ballot.round, node: v.ballot.node, key: keyOf(v.value), value: v.value, at },
@@ -686,4 +813,95 @@ function popcount(x: number): number {
     n++;
   }
   return n;
+}
+
+/** A set of integer ids: a growing bit array for ids in [0, 2^28), a Set for the rest. */
+class IdBits {
+  #bits = new Uint8Array(1024);
+  readonly #other = new Set<number>();
+
+  has(id: number): boolean {
+    if (id >= 0 && id < 1 << 28) {
+      const i = id >>> 3;
+      return i < this.#bits.length && (this.#bits[i]! & (1 << (id & 7))) !== 0;
+    }
+    return this.#other.has(id);
+  }
+
+  add(id: number): void {
+    if (id >= 0 && id < 1 << 28) {
+      const i = id >>> 3;
+      if (i >= this.#bits.length) {
+        const next = new Uint8Array(Math.max(i + 1, this.#bits.length * 2));
+        next.set(this.#bits);
+        this.#bits = next;
+      }
+      this.#bits[i]! |= 1 << (id & 7);
+      return;
+    }
+    this.#other.add(id);
+  }
+}
+
+/** Slots beyond this are never settled (their bookkeeping would need huge arrays). */
+const SETTLE_LIMIT = 1 << 27;
+
+/** Settled slots: decided value hash, the line where the slot settled, its first decision and decider. */
+class SettledSlots {
+  #flags = new Uint8Array(0);
+  #hash = new Int32Array(0);
+  #line = new Float64Array(0);
+  #first = new Float64Array(0);
+  #by = new Uint8Array(0);
+
+  has(slot: number): boolean {
+    return slot >= 0 && slot < this.#flags.length && this.#flags[slot] === 1;
+  }
+  hash(slot: number): number {
+    return this.#hash[slot] ?? 0;
+  }
+  line(slot: number): number {
+    return this.#line[slot] ?? 0;
+  }
+  firstLine(slot: number): number {
+    return this.#first[slot] ?? 0;
+  }
+  by(slot: number): number {
+    return this.#by[slot] ?? 0;
+  }
+  add(slot: number, hash: number, line: number, first: number, by: number): void {
+    if (slot >= this.#flags.length) this.#grow(Math.max(slot + 1, this.#flags.length * 2, 1024));
+    this.#flags[slot] = 1;
+    this.#hash[slot] = hash;
+    this.#line[slot] = line;
+    this.#first[slot] = first;
+    this.#by[slot] = by;
+  }
+  #grow(size: number): void {
+    const f = new Uint8Array(size);
+    f.set(this.#flags);
+    this.#flags = f;
+    const h = new Int32Array(size);
+    h.set(this.#hash);
+    this.#hash = h;
+    const l = new Float64Array(size);
+    l.set(this.#line);
+    this.#line = l;
+    const fi = new Float64Array(size);
+    fi.set(this.#first);
+    this.#first = fi;
+    const b = new Uint8Array(size);
+    b.set(this.#by);
+    this.#by = b;
+  }
+}
+
+/** FNV-1a over the UTF-16 units of a string: a 32-bit fingerprint of a settled value. */
+function hash32(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h | 0;
 }
