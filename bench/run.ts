@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { CheckStats } from '../model-check/index.js';
 import { runTlc } from '../model-check/tlc.js';
+import { runConformBench } from './conform.js';
 import { runSimBench } from './sim.js';
 import { workloads } from './workloads.js';
 
@@ -116,3 +117,6 @@ await runSimBench({
   json: values.json,
   ...(values.only === undefined ? {} : { only: values.only }),
 });
+if (values.only === undefined || values.only.startsWith('conform')) {
+  runConformBench({ runs: Math.min(runs, 3), json: values.json });
+}
