@@ -3,6 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import { checkCommand } from './commands/check.js';
+import { conformCommand } from './commands/conform.js';
 import { initCommand } from './commands/init.js';
 import { lintCommand } from './commands/lint.js';
 import { simulateCommand } from './commands/simulate.js';
@@ -15,6 +16,7 @@ import { style } from './render/style.js';
 /** Every command, in the order `synod --help` lists them. */
 export const commands: readonly Command[] = [
   checkCommand,
+  conformCommand,
   initCommand,
   lintCommand,
   simulateCommand,
@@ -44,7 +46,8 @@ function topHelp(): string {
     '  -v, --version  print the version',
     '',
     'Exit codes: 0 holds, 10 safety violation, 11 liveness (temporal) violation, 12 deadlock,',
-    '            75 the model threw, 150 bad input, 255 internal error.',
+    '            13 a metric missed its threshold, 75 the model threw, 150 bad input,',
+    '            255 internal error.',
     '',
     'Example:',
     '  synod check paxos --acceptors 3 --values 2 --max-ballot 2',

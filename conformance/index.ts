@@ -15,10 +15,4 @@ export type { MetricsOptions } from './metrics/index.js';
 export { parseThresholds, applyThresholds, ThresholdsError } from './thresholds.js';
 export type { Thresholds } from './thresholds.js';
 export { createTimeline } from './timeline.js';
-export {
-  renderHtml,
-  renderJson,
-  renderJunit,
-  renderMarkdown,
-  renderTerminal,
-} from './reports/index.js';
+export { renderHtml, renderJson, renderJunit, renderMarkdown, renderTerminal } from './reports/index.js';

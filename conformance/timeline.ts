@@ -4,12 +4,6 @@
 import type { Ballot, FaultEvent, Message, TraceEvent } from '../traces/index.js';
 import type { Timeline, TraceContext, TraceEnd, TraceObserver } from './types.js';
 
-/** Options of {@link createTimeline}. */
-export interface TimelineOptions {
-  /** Rows kept; past this the timeline is marked `truncated` (default 200,000). */
-  maxEvents?: number;
-}
-
 /**
  * The `kind` codes of timeline rows. Extension events (`x-...`) keep their own kind.
  * Fault and heal events are not rows: they become `faults` intervals.
@@ -53,7 +47,8 @@ interface OpenFault {
  *   the healed `fault` name, else every open fault; those never healed end at the end of the trace.
  *   Their node indexes are the partition's groups, `nodes`, `links` or `node`; empty means the whole
  *   cluster (loss, delay, ...).
- * - Past `maxEvents` rows, rows are dropped and `truncated` is set (faults are still tracked).
+ * - Past `options.maxEvents` rows (default 200,000), rows are dropped and `truncated` is set
+ *   (faults are still tracked).
  *
  * @example
  * ```ts
@@ -62,10 +57,15 @@ interface OpenFault {
  * const timeline = tl.finish({ lastTime, events });
  * ```
  */
-export function createTimeline(ctx: TraceContext, options: TimelineOptions = {}): TraceObserver<Timeline> {
+export function createTimeline(
+  ctx: TraceContext,
+  options: { maxEvents?: number } = {},
+): TraceObserver<Timeline> {
   const maxEvents = options.maxEvents ?? DEFAULT_MAX_EVENTS;
   if (!Number.isInteger(maxEvents) || maxEvents < 0) {
-    throw new RangeError(`createTimeline: maxEvents must be a non-negative integer, got ${String(maxEvents)}`);
+    throw new RangeError(
+      `createTimeline: maxEvents must be a non-negative integer, got ${String(maxEvents)}`,
+    );
   }
   const nodes = [...ctx.header.nodes];
   const nodeIndex = new Map<string, number>();
@@ -111,7 +111,7 @@ export function createTimeline(ctx: TraceContext, options: TimelineOptions = {})
   };
 
   const closeFaults = (which: (f: OpenFault) => boolean, to: number): void => {
-    for (let i = 0; i < open.length; ) {
+    for (let i = 0; i < open.length;) {
       const f = open[i] as OpenFault;
       if (which(f)) {
         faults.push([f.from, Math.max(f.from, to), f.label, f.nodes]);
@@ -124,25 +124,21 @@ export function createTimeline(ctx: TraceContext, options: TimelineOptions = {})
     event(ev: TraceEvent, line: number): void {
       const t = timeOf(ev);
       index++;
-      switch (ev.kind) {
-        case 'fault': {
-          const { label, nodes: affected } = faultOf(ev, indexOf);
-          const key = ev.id === undefined ? '' : `${typeof ev.id}:${String(ev.id)}`;
-          open.push({ key, fault: ev.fault, from: t, label, nodes: affected });
-          return;
-        }
-        case 'heal': {
-          if (ev.id !== undefined) {
-            const key = `${typeof ev.id}:${String(ev.id)}`;
-            closeFaults((f) => f.key === key, t);
-          } else if (ev.fault !== undefined) {
-            const name = ev.fault;
-            closeFaults((f) => f.fault === name, t);
-          } else closeFaults(() => true, t);
-          return;
-        }
-        default:
-          break;
+      if (ev.kind === 'fault') {
+        const { label, nodes: affected } = faultOf(ev, indexOf);
+        const key = ev.id === undefined ? '' : `${typeof ev.id}:${String(ev.id)}`;
+        open.push({ key, fault: ev.fault, from: t, label, nodes: affected });
+        return;
+      }
+      if (ev.kind === 'heal') {
+        if (ev.id !== undefined) {
+          const key = `${typeof ev.id}:${String(ev.id)}`;
+          closeFaults((f) => f.key === key, t);
+        } else if (ev.fault !== undefined) {
+          const name = ev.fault;
+          closeFaults((f) => f.fault === name, t);
+        } else closeFaults(() => true, t);
+        return;
       }
       if (events.length >= maxEvents) {
         truncated = true;
@@ -158,7 +154,14 @@ export function createTimeline(ctx: TraceContext, options: TimelineOptions = {})
           events.push([t, node, TIMELINE_KIND.recv, indexOf(ev.from), line, messageLabel(ev.msg)]);
           return;
         case 'decide':
-          events.push([t, node, TIMELINE_KIND.decide, -1, line, `decide s${ev.slot} ${shortValue(ev.value)}`]);
+          events.push([
+            t,
+            node,
+            TIMELINE_KIND.decide,
+            -1,
+            line,
+            `decide s${ev.slot} ${shortValue(ev.value)}`,
+          ]);
           return;
         case 'crash':
           events.push([t, node, TIMELINE_KIND.crash, -1, line, 'crash']);
@@ -171,7 +174,14 @@ export function createTimeline(ctx: TraceContext, options: TimelineOptions = {})
           return;
         case 'state':
         case 'persist':
-          events.push([t, node, TIMELINE_KIND[ev.kind], -1, line, `${ev.kind} ${Object.keys(ev.vars).join(',')}`]);
+          events.push([
+            t,
+            node,
+            TIMELINE_KIND[ev.kind],
+            -1,
+            line,
+            `${ev.kind} ${Object.keys(ev.vars).join(',')}`,
+          ]);
           return;
         case 'reconfig':
           events.push([t, node, TIMELINE_KIND.reconfig, -1, line, `reconfig s${ev.slot} ${ev.quorum.kind}`]);
@@ -196,10 +206,7 @@ export function createTimeline(ctx: TraceContext, options: TimelineOptions = {})
 }
 
 /** A fault's label and the node indexes it touches. */
-function faultOf(
-  ev: FaultEvent,
-  indexOf: (name: string) => number,
-): { label: string; nodes: number[] } {
+function faultOf(ev: FaultEvent, indexOf: (name: string) => number): { label: string; nodes: number[] } {
   const names: string[] = [];
   let label: string = ev.fault;
   if (ev.groups !== undefined) {

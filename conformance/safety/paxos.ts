@@ -226,6 +226,8 @@ export function createPaxosSafety(
       if (key === undefined) return; // a vote for a value we never saw proposed: nothing to count
       p = { round: b.round, node: b.node, key, value, at, voters: 0, voterRecs: [] };
       s.proposals.push(p);
+    } else if (key !== undefined && key !== p.key) {
+      return; // a vote naming another value than the ballot's proposal: it backs neither
     }
     if ((p.voters & (1 << voter)) === 0) {
       p.voters |= 1 << voter;

@@ -1,0 +1,121 @@
+// `synod conform` through the real binary: exit codes by verdict, the reports it writes, directory
+// and glob inputs, thresholds, and bad input answered in one line (never a stack trace).
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { synod, ROOT } from '../test/cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'synod-conform-'));
+const example = join(ROOT, 'traces/__fixtures__/paxos-3.ndjson');
+const lines = readFileSync(example, 'utf8').trimEnd().split('\n');
+const file = (name: string, text: string): string => {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+};
+// The README's example with n2's vote changed to another value: n1 decides "x" on a vote for "y".
+const broken = file(
+  'broken.ndjson',
+  `${lines
+    .map((l) =>
+      l.includes('"kind":"send","t":12,"node":"n2"')
+        ? l.replace('"type":"accepted","ballot":{"round":1,"node":"n1"},"value":"x"', '"type":"accepted","ballot":{"round":1,"node":"n1"},"value":"y"')
+        : l,
+    )
+    .join('\n')}\n`,
+);
+
+describe('synod conform', () => {
+  it('teaches in --help: invariants, metrics, formats, exit codes', () => {
+    const r = synod(['conform', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/--report LIST/);
+    expect(r.stdout).toMatch(/--thresholds FILE/);
+    expect(r.stdout).toMatch(/13 a metric missed its threshold/);
+  });
+
+  it('a conforming trace exits 0 and shows the verdict and the invariant table', () => {
+    const r = synod(['conform', example]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/conforms/);
+    for (const inv of ['agreement', 'acceptor-accept', 'quorum']) expect(r.stdout).toContain(inv);
+  });
+
+  it('a safety violation exits 10 and names the invariant, the lines and the reason', () => {
+    const r = synod(['conform', broken]);
+    expect(r.code).toBe(10);
+    expect(r.stdout).toContain('quorum');
+    expect(r.stdout).toMatch(/not a phase-2 quorum|no acceptor had voted/);
+    expect(r.stdout).toMatch(/17/); // the decide's line
+  });
+
+  it('writes every report to --out', () => {
+    const out = join(dir, 'reports');
+    const r = synod(['conform', broken, '--report', 'all', '--out', out]);
+    expect(r.code).toBe(10);
+    for (const f of ['conformance.json', 'junit.xml', 'conformance.md', 'conformance.html']) {
+      expect(existsSync(join(out, f)), f).toBe(true);
+    }
+    const json = JSON.parse(readFileSync(join(out, 'conformance.json'), 'utf8'));
+    expect(json.verdict).toBe('violated');
+    expect(json.exitCode).toBe(10);
+    expect(readFileSync(join(out, 'junit.xml'), 'utf8')).toMatch(/<testcase[^>]*name="quorum"/);
+    expect(readFileSync(join(out, 'conformance.html'), 'utf8')).toMatch(/^<!doctype html>/i);
+  });
+
+  it('checks a directory: one row per trace, the worst verdict decides', () => {
+    const sub = join(dir, 'many');
+    const r0 = synod(['conform', join(ROOT, 'traces/__fixtures__'), '--json']);
+    expect(r0.code).not.toBe(255);
+    const many = mkdtempSync(join(dir, 'many-'));
+    writeFileSync(join(many, 'a.ndjson'), readFileSync(example));
+    writeFileSync(join(many, 'b.ndjson'), readFileSync(broken));
+    const r = synod(['conform', many, '--json']);
+    expect(r.code).toBe(10);
+    const res = JSON.parse(r.stdout);
+    expect(res.traces.map((t: { verdict: string }) => t.verdict)).toEqual(['conforms', 'violated']);
+    const g = synod(['conform', `${many}/*.ndjson`, '--json']);
+    expect(JSON.parse(g.stdout).traces).toHaveLength(2);
+    expect(sub).toBeTruthy();
+  });
+
+  it('a missed threshold exits 13; a metric without samples is not a miss', () => {
+    const t = file('t.json', JSON.stringify({ 'decision.quorum.max': '<= 1ms' }));
+    const r = synod(['conform', example, '--thresholds', t, '--json']);
+    expect(r.code).toBe(13);
+    const res = JSON.parse(r.stdout);
+    expect(res.traces[0].thresholds[0]).toMatchObject({ key: 'decision.quorum.max', status: 'missed' });
+    const ok = file('ok.json', JSON.stringify({ 'decision.quorum.max': '<= 1min' }));
+    expect(synod(['conform', example, '--thresholds', ok]).code).toBe(0);
+  });
+
+  it('a malformed trace exits 150 with file:line:column and the error code', () => {
+    const bad = file('bad.ndjson', `${lines.slice(0, 3).join('\n')}\n{"kind":"send","t":1,`);
+    const r = synod(['conform', bad]);
+    expect(r.code).toBe(150);
+    expect(r.stdout + r.stderr).toMatch(/bad\.ndjson:4:\d+: truncated-line/);
+    expect(r.stderr).not.toMatch(/at .*\.js:\d+/);
+  });
+
+  it.each([
+    [['conform'], /which trace\?/],
+    [['conform', join(dir, 'nope.ndjson')], /no such file or directory/],
+    [['conform', example, '--report', 'pdf'], /unknown format "pdf"/],
+    [['conform', example, '--thresholds', join(dir, 'none.json')], /cannot read the thresholds file/],
+    [['conform', `${dir}/*.nothing`], /no file matches/],
+  ])('bad input %j exits 150 with one clear line', (args, message) => {
+    const r = synod(args);
+    expect(r.code).toBe(150);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('a thresholds file with an unknown metric exits 150 and names it', () => {
+    const t = file('bad-t.json', JSON.stringify({ 'latency.p99': '<= 1s' }));
+    const r = synod(['conform', example, '--thresholds', t]);
+    expect(r.code).toBe(150);
+    expect(r.stderr).toMatch(/latency/);
+  });
+});

@@ -1,0 +1,232 @@
+// Fidelity under adversarial input: for each `recv` marked `adversarial: true`, did the receiver
+// reject it (no reaction of its own in the handler that followed) and did it change no decision
+// (no slot decided a value that only adversarial messages carried)? See docs/metrics-and-thresholds.md.
+import type { RecvEvent, TraceEvent } from '../../traces/index.js';
+import { canonicalJson } from '../commands.js';
+import type { MetricResult } from '../types.js';
+import { METRICS } from './catalog.js';
+
+/** One judged adversarial receive. */
+interface Judged {
+  line: number;
+  node: string;
+  from: string;
+  type: string;
+  t: number | undefined;
+  /** Line of the receiver's first reaction (state, persist, decide, send, timer set, reply). */
+  reactedAt: number;
+  reaction: string;
+  /** Slot and line of a decision that took a value only adversarial messages carried. */
+  effectSlot: number;
+  effectLine: number;
+  bad: boolean;
+}
+
+/** A value an adversarial message carried for a slot. */
+interface Suspect {
+  canon: string;
+  judged: Judged;
+}
+
+const MAX_ITEMS = 20;
+
+/** Watches adversarial receives and the receivers' reactions; one per trace. */
+export class Fidelity {
+  /** Open reaction windows: how many nodes have one. Callers skip {@link Fidelity.observe} at 0. */
+  openCount = 0;
+  /** Slots with values carried by adversarial messages. Callers skip checks while it is empty. */
+  readonly suspects = new Map<number, Suspect[]>();
+  private readonly open: Array<Judged | undefined> = [];
+  private judged = 0;
+  private unfaithful = 0;
+  private rejectedCount = 0;
+  private effects = 0;
+  private notJudged = 0;
+  private readonly flagged: Judged[] = [];
+
+  /** An adversarial event that is not a `recv` (not judged, only counted). */
+  other(): void {
+    this.notJudged++;
+  }
+
+  /**
+   * Called for every event at node `i` (before its own handling) while a window is open: a reaction
+   * marks the open adversarial receive as accepted; a new input (recv, timer fire, crash, restart,
+   * invoke) or a later time closes the window with the receive rejected.
+   */
+  observe(ev: TraceEvent, i: number, line: number, timed: boolean): void {
+    const w = this.open[i];
+    if (w === undefined) return;
+    if (timed && ev.t !== undefined && w.t !== undefined && ev.t !== w.t) {
+      this.close(i);
+      return;
+    }
+    switch (ev.kind) {
+      case 'recv':
+      case 'crash':
+      case 'restart':
+      case 'invoke':
+        this.close(i);
+        return;
+      case 'timer':
+        if (ev.action === 'fire') this.close(i);
+        else this.react(i, line, `timer ${ev.action} ${ev.name}`);
+        return;
+      case 'send':
+        if (ev.adversarial !== true && ev.msg.type !== 'nack') this.react(i, line, `send ${ev.msg.type}`);
+        return;
+      case 'state':
+      case 'persist':
+      case 'decide':
+      case 'ok':
+      case 'fail':
+      case 'info':
+        if (ev.adversarial !== true) this.react(i, line, ev.kind);
+        return;
+      case 'fault':
+      case 'heal':
+      case 'reconfig':
+      default:
+        // Harness events and `x-` events are neither inputs nor reactions.
+        return;
+    }
+  }
+
+  /** An adversarial `recv` at node index `i`: opens its reaction window, records what it carried. */
+  recv(ev: RecvEvent, i: number, line: number, t: number | undefined): void {
+    if (this.open[i] !== undefined) this.close(i);
+    const j: Judged = {
+      line,
+      node: ev.node,
+      from: ev.from,
+      type: ev.msg.type,
+      t,
+      reactedAt: 0,
+      reaction: '',
+      effectSlot: -1,
+      effectLine: 0,
+      bad: false,
+    };
+    this.judged++;
+    while (this.open.length <= i) this.open.push(undefined);
+    this.open[i] = j;
+    this.openCount++;
+    const msg = ev.msg as { slot?: unknown; value?: unknown; entries?: unknown; accepted?: unknown };
+    if (msg.value !== undefined) this.suspect(typeof msg.slot === 'number' ? msg.slot : 0, msg.value, j);
+    for (const list of [msg.entries, msg.accepted]) {
+      if (Array.isArray(list)) {
+        for (const e of list) {
+          const s = e as { slot?: unknown; value?: unknown };
+          if (s !== null && typeof s === 'object' && s.value !== undefined) {
+            this.suspect(typeof s.slot === 'number' ? s.slot : 0, s.value, j);
+          }
+        }
+      } else if (
+        list !== null &&
+        typeof list === 'object' &&
+        (list as { value?: unknown }).value !== undefined
+      ) {
+        // A single-decree promise carries one Vote.
+        this.suspect(0, (list as { value: unknown }).value, j);
+      }
+    }
+  }
+
+  /**
+   * A decide of `slot` with `value` at `line`: every adversarial receive that carried this value
+   * for this slot, when no honest proposal (`honest`: values of non-adversarial phase-2 sends for
+   * the slot) carried it, had an effect on a decision.
+   */
+  decided(slot: number, value: unknown, honest: readonly unknown[] | undefined, line: number): void {
+    const list = this.suspects.get(slot);
+    if (list === undefined) return;
+    const canon = canonicalJson(value);
+    let honestCarried: boolean | undefined;
+    for (const s of list) {
+      if (s.canon !== canon || s.judged.effectSlot >= 0) continue;
+      honestCarried ??= (honest ?? []).some((h) => canonicalJson(h) === canon);
+      if (honestCarried) return;
+      s.judged.effectSlot = slot;
+      s.judged.effectLine = line;
+      this.effects++;
+      this.mark(s.judged);
+    }
+  }
+
+  /** The slot is decided by every live node: no later decision can take an adversarial value. */
+  forget(slot: number): void {
+    this.suspects.delete(slot);
+  }
+
+  /** The metric at the end of the trace. */
+  result(): MetricResult {
+    for (let i = 0; i < this.open.length; i++) if (this.open[i] !== undefined) this.close(i);
+    const spec = METRICS.fidelity;
+    const base = { name: 'fidelity', description: spec.description, unit: spec.unit } as const;
+    if (this.judged === 0) {
+      return {
+        ...base,
+        reason:
+          this.notJudged === 0
+            ? 'no adversarial events'
+            : `no adversarial receives (${this.notJudged} adversarial events of other kinds are not judged)`,
+        detail: { notJudged: this.notJudged },
+      };
+    }
+    const items = this.flagged.map((j) => ({ line: j.line, text: describe(j) }));
+    return {
+      ...base,
+      value: (this.judged - this.unfaithful) / this.judged,
+      detail: {
+        judged: this.judged,
+        faithful: this.judged - this.unfaithful,
+        accepted: this.judged - this.rejectedCount,
+        decisionEffects: this.effects,
+        notJudged: this.notJudged,
+      },
+      ...(items.length > 0 ? { items } : {}),
+    };
+  }
+
+  private suspect(slot: number, value: unknown, judged: Judged): void {
+    let list = this.suspects.get(slot);
+    if (list === undefined) {
+      list = [];
+      this.suspects.set(slot, list);
+    }
+    list.push({ canon: canonicalJson(value), judged });
+  }
+
+  private react(i: number, line: number, what: string): void {
+    const w = this.open[i] as Judged;
+    w.reactedAt = line;
+    w.reaction = what;
+    this.mark(w);
+    this.open[i] = undefined;
+    this.openCount--;
+  }
+
+  private close(i: number): void {
+    this.rejectedCount++;
+    this.open[i] = undefined;
+    this.openCount--;
+  }
+
+  private mark(j: Judged): void {
+    if (j.bad) return;
+    j.bad = true;
+    this.unfaithful++;
+    if (this.flagged.length < MAX_ITEMS) this.flagged.push(j);
+  }
+}
+
+function describe(j: Judged): string {
+  const parts: string[] = [];
+  if (j.reactedAt > 0) parts.push(`${j.node} acted on it (${j.reaction} at line ${j.reactedAt})`);
+  if (j.effectSlot >= 0) {
+    parts.push(
+      `slot ${j.effectSlot} decided a value only adversarial messages carried (line ${j.effectLine})`,
+    );
+  }
+  return `adversarial ${j.type} from ${j.from} to ${j.node}: ${parts.join('; ')}`;
+}

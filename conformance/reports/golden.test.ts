@@ -1,0 +1,39 @@
+// Golden files of every renderer (but HTML, whose page script would churn them) on the fixtures of
+// test/browser/fixtures.ts. After an intended change: UPDATE_GOLDEN=1 npx vitest run conformance/reports
+// and review the diff of conformance/reports/__fixtures__/.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, test } from 'vitest';
+import { fixtures, hostileResult } from '../../test/browser/fixtures.js';
+import type { ConformResult } from '../types.js';
+import { renderJson } from './json.js';
+import { renderJunit } from './junit.js';
+import { renderMarkdown } from './markdown.js';
+import { renderTerminal } from './terminal.js';
+
+const dir = fileURLToPath(new URL('./__fixtures__/', import.meta.url));
+const update = process.env['UPDATE_GOLDEN'] === '1';
+
+const renderers: Array<[string, (r: ConformResult) => string]> = [
+  ['txt', (r) => renderTerminal(r, { color: false, width: 100 })],
+  ['json', renderJson],
+  ['xml', renderJunit],
+  ['md', renderMarkdown],
+];
+
+const results: Array<[string, ConformResult]> = [...Object.entries(fixtures()), ['hostile', hostileResult()]];
+
+describe('golden files', () => {
+  for (const [name, result] of results) {
+    test.each(renderers)(`${name}.%s`, (ext, render) => {
+      const file = `${dir}${name}.${ext}`;
+      const actual = render(result);
+      if (update || !existsSync(file)) {
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(file, actual);
+        if (!update) throw new Error(`${file} was missing and has been written: review it and run again`);
+      }
+      expect(actual).toBe(readFileSync(file, 'utf8'));
+    });
+  }
+});
