@@ -20,7 +20,10 @@ const broken = file(
   `${lines
     .map((l) =>
       l.includes('"kind":"send","t":12,"node":"n2"')
-        ? l.replace('"type":"accepted","ballot":{"round":1,"node":"n1"},"value":"x"', '"type":"accepted","ballot":{"round":1,"node":"n1"},"value":"y"')
+        ? l.replace(
+            '"type":"accepted","ballot":{"round":1,"node":"n1"},"value":"x"',
+            '"type":"accepted","ballot":{"round":1,"node":"n1"},"value":"y"',
+          )
         : l,
     )
     .join('\n')}\n`,
@@ -48,7 +51,7 @@ describe('synod conform', () => {
     expect(r.code).toBe(10);
     expect(r.stdout).toContain('quorum');
     expect(r.stdout).toMatch(/not a phase-2 quorum|no acceptor had voted/);
-    expect(r.stdout).toMatch(/17/); // the decide's line
+    expect(r.stdout).toMatch(/line 18  decide n1 s0 "x"/); // the decide, with its line
   });
 
   it('writes every report to --out', () => {
@@ -61,7 +64,7 @@ describe('synod conform', () => {
     const json = JSON.parse(readFileSync(join(out, 'conformance.json'), 'utf8'));
     expect(json.verdict).toBe('violated');
     expect(json.exitCode).toBe(10);
-    expect(readFileSync(join(out, 'junit.xml'), 'utf8')).toMatch(/<testcase[^>]*name="quorum"/);
+    expect(readFileSync(join(out, 'junit.xml'), 'utf8')).toMatch(/<testcase[^>]*name="invariant: quorum"/);
     expect(readFileSync(join(out, 'conformance.html'), 'utf8')).toMatch(/^<!doctype html>/i);
   });
 
@@ -82,12 +85,23 @@ describe('synod conform', () => {
   });
 
   it('a missed threshold exits 13; a metric without samples is not a miss', () => {
-    const t = file('t.json', JSON.stringify({ 'decision.quorum.max': '<= 1ms' }));
+    // Only n1 decides in the example, so the others lag one slot behind it, and no slot is decided
+    // by a quorum of nodes: decision.quorum has no samples.
+    const t = file(
+      't.json',
+      JSON.stringify({ 'coherence.lag.max': '<= 0', 'decision.quorum.p99': '<= 1ms' }),
+    );
     const r = synod(['conform', example, '--thresholds', t, '--json']);
     expect(r.code).toBe(13);
     const res = JSON.parse(r.stdout);
-    expect(res.traces[0].thresholds[0]).toMatchObject({ key: 'decision.quorum.max', status: 'missed' });
-    const ok = file('ok.json', JSON.stringify({ 'decision.quorum.max': '<= 1min' }));
+    expect(res.traces[0].thresholds).toMatchObject([
+      { key: 'coherence.lag.max', status: 'missed', actual: 1 },
+      { key: 'decision.quorum.p99', status: 'no-data' },
+    ]);
+    const ok = file(
+      'ok.json',
+      JSON.stringify({ 'coherence.lag.max': '<= 1', 'decision.quorum.p99': '<= 1ms' }),
+    );
     expect(synod(['conform', example, '--thresholds', ok]).code).toBe(0);
   });
 
