@@ -34,15 +34,36 @@ export function commandsIn(value: unknown): unknown[] {
  * get the same key whatever order their writers used.
  */
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value === null || typeof value !== 'object') {
+    return typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? 'null');
+  }
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) out += ',';
+      out += canonicalJson(value[i]);
+    }
+    return `${out}]`;
+  }
   const obj = value as Record<string, unknown>;
-  const keys = Object.keys(obj).sort();
+  const keys = Object.keys(obj);
+  // Insertion sort: objects in traces are small, and often already sorted.
+  for (let i = 1; i < keys.length; i++) {
+    const k = keys[i] as string;
+    let j = i - 1;
+    while (j >= 0 && (keys[j] as string) > k) {
+      keys[j + 1] = keys[j] as string;
+      j--;
+    }
+    keys[j + 1] = k;
+  }
   let out = '{';
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i] as string;
     if (i > 0) out += ',';
-    out += `${JSON.stringify(k)}:${canonicalJson(obj[k])}`;
+    out += JSON.stringify(k);
+    out += ':';
+    out += canonicalJson(obj[k]);
   }
   return `${out}}`;
 }

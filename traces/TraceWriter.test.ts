@@ -219,6 +219,84 @@ describe('round trip', () => {
   });
 });
 
+describe('fast paths', () => {
+  /** The same events through the per-kind methods, to a line sink or to a file, with and without reuse. */
+  const events: TraceEvent[] = [
+    {
+      kind: 'send',
+      t: 1.5,
+      node: 'n1',
+      to: 'n2',
+      id: 1,
+      msg: { type: 'prepare', ballot: { round: 1, node: 'n1' } },
+    },
+    {
+      kind: 'recv',
+      t: 2.25,
+      node: 'n2',
+      from: 'n1',
+      id: 1,
+      msg: { type: 'prepare', ballot: { round: 1, node: 'n1' } },
+    },
+    { kind: 'timer', t: 2.25, node: 'n2', name: 'election', action: 'set', after: 300.125 },
+    { kind: 'timer', t: 3, node: 'n2', name: 'élection "x"', action: 'fire' },
+    { kind: 'persist', t: 3, node: 'n2', vars: { promised: { round: 1, node: 'n1' }, 'd.0': ['é', 1] } },
+    { kind: 'decide', t: 3, node: 'n2', slot: 0, value: [{ f: 'write', key: 'k', value: 1 }] },
+    { kind: 'decide', t: 4, node: 'n3', slot: 0, value: 'v', ballot: { round: 1, node: 'n1' } },
+  ];
+  function viaMethods(w: TraceWriter): void {
+    w.header(HEADER);
+    for (const e of events) {
+      // eslint-disable-next-line @typescript-eslint/switch-exhaustiveness-check -- the kinds with a fast path
+      switch (e.kind) {
+        case 'send':
+          w.send(e.t!, e.node, e.to, e.id as number, e.msg, w.messageText(e.msg));
+          break;
+        case 'recv':
+          w.recv(e.t!, e.node, e.from, e.id as number, e.msg);
+          break;
+        case 'timer':
+          w.timer(e.t!, e.node, e.name, e.action, e.after);
+          break;
+        case 'persist':
+          w.persist(e.t!, e.node, e.vars);
+          break;
+        case 'decide':
+          w.decide(e.t!, e.node, e.slot, e.value, e.ballot);
+          break;
+        default:
+          throw new Error(`no fast path for ${e.kind}`);
+      }
+    }
+  }
+
+  test.each([{}, { reuseMessages: true }, { validate: true }])(
+    'send, recv, timer, persist and decide write what event() writes (%o)',
+    async (options) => {
+      let text = '';
+      const sink = new TraceWriter({ write: (s) => (text += s) }, options);
+      viaMethods(sink);
+      expect(text).toBe(write(events));
+      const path = join(tmp, 'fast.ndjson');
+      const file = new TraceWriter(path, { ...options, bufferSize: 64 });
+      viaMethods(file);
+      await file.close();
+      expect(readFileSync(path, 'utf8')).toBe(text);
+    },
+  );
+
+  test('a value that is not JSON writes nothing', () => {
+    let text = '';
+    const w = new TraceWriter({ write: (s) => (text += s) });
+    w.header(HEADER);
+    const before = text;
+    expect(() => w.decide(1, 'n1', 0, 10n)).toThrow();
+    expect(() => w.timer(NaN, 'n1', 'x', 'fire')).toThrow('field "t": NaN is not a JSON number');
+    expect(text).toBe(before);
+    expect(w.lines).toBe(1);
+  });
+});
+
 describe('format', () => {
   test('one compact line per event, fields in schema order, undefined fields left out', () => {
     const line = stringifyTraceLine({

@@ -21,11 +21,14 @@ export interface TraceWriterOptions {
   validate?: boolean;
   /** File sinks: fsync before closing (default false). */
   fsync?: boolean;
-  /** File sinks: characters buffered before a write (default 64 Ki). */
+  /** File sinks: bytes buffered before a write (default 64 Ki). */
   bufferSize?: number;
   /**
-   * Messages are immutable values: serialize each message object once and reuse the text for its
-   * other sends and receives (default false). Do not mutate a message after it has been written.
+   * Messages and the values in events are immutable: serialize each message (and each decided
+   * value, persisted variables object, ...) once and reuse the text wherever the same object is
+   * written again, e.g. a broadcast's sends and receives, or one batch decided at every node
+   * (default false). The bytes are the same either way. Do not mutate an object after it has been
+   * written.
    */
   reuseMessages?: boolean;
 }
@@ -78,7 +81,18 @@ function json(v: unknown, key: string): string {
   return s;
 }
 
-function stringify(line: TraceLine, messages: WeakMap<object, string> | undefined): string {
+/** Texts of immutable objects already written (see `reuseMessages`), by identity. */
+type TextCache = WeakMap<object, string>;
+
+/** {@link json}, with the text of an object reused from `cache` when it was written before. */
+function cachedJson(v: unknown, key: string, cache: TextCache | undefined): string {
+  if (cache === undefined || typeof v !== 'object' || v === null) return json(v, key);
+  let t = cache.get(v);
+  if (t === undefined) cache.set(v, (t = json(v, key)));
+  return t;
+}
+
+function stringify(line: TraceLine, messages: TextCache | undefined): string {
   const o = line as unknown as Record<string, unknown>;
   const kind = o.kind;
   const layout = typeof kind === 'string' ? LAYOUT.get(kind) : undefined;
@@ -105,11 +119,7 @@ function stringify(line: TraceLine, messages: WeakMap<object, string> | undefine
     const k = keys[i]!;
     const v = o[k];
     if (v === undefined) continue;
-    if (messages !== undefined && k === 'msg' && typeof v === 'object' && v !== null) {
-      let m = messages.get(v);
-      if (m === undefined) messages.set(v, (m = json(v, k)));
-      s += prefixes[i]! + m;
-    } else s += prefixes[i]! + json(v, k);
+    s += prefixes[i]! + (typeof v === 'object' ? cachedJson(v, k, messages) : json(v, k));
   }
   return s + '}';
 }
@@ -141,9 +151,14 @@ export class TraceWriter {
   readonly #fsync: boolean;
   readonly #bufferSize: number;
   readonly #checker: LineChecker | undefined;
-  readonly #messages: WeakMap<object, string> | undefined;
-  #buffer = '';
+  readonly #messages: TextCache | undefined;
+  /** File sinks: lines are encoded into this buffer, written out when it holds `bufferSize` bytes. */
+  readonly #bytes: Buffer | undefined;
+  #pos = 0;
   #lines = 0;
+  /** The last time written and its text: every line of one step has the same time. */
+  #lastT = NaN;
+  #lastTText = '';
   #state: 'new' | 'open' | 'closed' = 'new';
 
   /** @param sink - a file path or URL (created or truncated), or a {@link LineSink}. */
@@ -164,6 +179,7 @@ export class TraceWriter {
     this.#bufferSize = bufferSize;
     this.#checker = options.validate === true ? new LineChecker() : undefined;
     this.#messages = options.reuseMessages === true ? new WeakMap() : undefined;
+    if (this.#fd !== undefined) this.#bytes = Buffer.allocUnsafe(Math.max(bufferSize, 1 << 12) + (1 << 12));
   }
 
   /** Lines written so far (header included). */
@@ -200,12 +216,170 @@ export class TraceWriter {
     this.#put(text);
   }
 
+  // Fast paths for producers that write many events (the simulator): the same line as `event()`
+  // with the event object it names, without building that object. Validation mode goes through
+  // `event()`.
+
+  /**
+   * The JSON text of a message, for {@link TraceWriter.send} and {@link TraceWriter.recv}: a
+   * producer that writes one message several times (a broadcast, its receives) serializes it once.
+   */
+  messageText(msg: unknown): string | undefined {
+    return msg === undefined || this.#checker !== undefined
+      ? undefined
+      : cachedJson(msg, 'msg', this.#messages);
+  }
+
+  /**
+   * Writes `{ kind: 'send', t, node, to, id, msg }`; `text`, when given, is `msg`'s text from
+   * {@link TraceWriter.messageText}.
+   */
+  send(t: number, node: string, to: string, id: number, msg: unknown, text?: string): void {
+    if (text === undefined && (this.#checker !== undefined || msg === undefined)) {
+      this.event({ kind: 'send', t, node, to, id, msg } as TraceEvent);
+      return;
+    }
+    this.#open();
+    this.#putLine(
+      '{"kind":"send","t":' +
+        this.#time(t) +
+        ',"node":' +
+        quote(node) +
+        ',"to":' +
+        quote(to) +
+        ',"id":' +
+        json(id, 'id') +
+        ',"msg":' +
+        (text ?? cachedJson(msg, 'msg', this.#messages)) +
+        '}\n',
+    );
+  }
+
+  /** Writes `{ kind: 'recv', t, node, from, id, msg }`; `text` as for {@link TraceWriter.send}. */
+  recv(t: number, node: string, from: string, id: number, msg: unknown, text?: string): void {
+    if (text === undefined && (this.#checker !== undefined || msg === undefined)) {
+      this.event({ kind: 'recv', t, node, from, id, msg } as TraceEvent);
+      return;
+    }
+    this.#open();
+    this.#putLine(
+      '{"kind":"recv","t":' +
+        this.#time(t) +
+        ',"node":' +
+        quote(node) +
+        ',"from":' +
+        quote(from) +
+        ',"id":' +
+        json(id, 'id') +
+        ',"msg":' +
+        (text ?? cachedJson(msg, 'msg', this.#messages)) +
+        '}\n',
+    );
+  }
+
+  /** Writes `{ kind: 'timer', t, node, name, action, after }` (`after` left out when undefined). */
+  timer(t: number, node: string, name: string, action: 'set' | 'cancel' | 'fire', after?: number): void {
+    if (this.#checker !== undefined) {
+      this.event({ kind: 'timer', t, node, name, action, after });
+      return;
+    }
+    this.#open();
+    this.#putLine(
+      '{"kind":"timer","t":' +
+        this.#time(t) +
+        ',"node":' +
+        quote(node) +
+        ',"name":' +
+        quote(name) +
+        ',"action":"' +
+        action +
+        (after === undefined ? '"}\n' : '","after":' + json(after, 'after') + '}\n'),
+    );
+  }
+
+  /** Writes `{ kind: 'persist', t, node, vars }`. */
+  persist(t: number, node: string, vars: Readonly<Record<string, unknown>>): void {
+    if (this.#checker !== undefined || vars === undefined) {
+      this.event({ kind: 'persist', t, node, vars });
+      return;
+    }
+    this.#open();
+    this.#line(
+      '{"kind":"persist","t":' + this.#time(t) + ',"node":' + quote(node) + ',"vars":',
+      vars,
+      'vars',
+      '}\n',
+    );
+  }
+
+  /** Writes `{ kind: 'decide', t, node, slot, value, ballot }` (`ballot` left out when undefined). */
+  decide(t: number, node: string, slot: number, value: unknown, ballot?: unknown): void {
+    if (this.#checker !== undefined || value === undefined) {
+      this.event({ kind: 'decide', t, node, slot, value, ballot } as TraceEvent);
+      return;
+    }
+    this.#open();
+    this.#line(
+      '{"kind":"decide","t":' +
+        this.#time(t) +
+        ',"node":' +
+        quote(node) +
+        ',"slot":' +
+        json(slot, 'slot') +
+        ',"value":',
+      value,
+      'value',
+      ballot === undefined ? '}\n' : ',"ballot":' + cachedJson(ballot, 'ballot', this.#messages) + '}\n',
+    );
+  }
+
+  /** One line: `head`, the JSON of `value` (field `key`), `tail` (with the newline). */
+  #line(head: string, value: unknown, key: string, tail: string): void {
+    this.#putLine(head + cachedJson(value, key, this.#messages) + tail);
+  }
+
+  /** Encodes `text` into the byte buffer (or writes it straight out when it is too long for it). */
+  #writeText(text: string): void {
+    const bytes = this.#bytes!;
+    // UTF-8 takes at most 3 bytes per UTF-16 unit.
+    if (this.#pos + 3 * text.length > bytes.length) {
+      this.#writeOut();
+      if (3 * text.length > bytes.length) {
+        writeSync(this.#fd!, text);
+        return;
+      }
+    }
+    this.#pos += bytes.write(text, this.#pos, 'utf8');
+  }
+
+  /** Writes the byte buffer's contents to the file. */
+  #writeOut(): void {
+    let off = 0;
+    while (off < this.#pos) off += writeSync(this.#fd!, this.#bytes!, off, this.#pos - off);
+    this.#pos = 0;
+  }
+
+  #open(): void {
+    if (this.#state !== 'open') {
+      throw new TraceWriteError(
+        this.#state === 'closed'
+          ? 'TraceWriter: event() after close()'
+          : 'TraceWriter: event() before header()',
+      );
+    }
+  }
+
+  #time(t: number): string {
+    if (t === this.#lastT) return this.#lastTText;
+    const text = json(t, 't');
+    this.#lastT = t;
+    this.#lastTText = text;
+    return text;
+  }
+
   /** Writes buffered lines out to the file now. */
   flush(): void {
-    if (this.#fd !== undefined && this.#buffer.length > 0) {
-      writeSync(this.#fd, this.#buffer);
-      this.#buffer = '';
-    }
+    if (this.#bytes !== undefined && this.#pos > 0) this.#writeOut();
   }
 
   /** Flushes, optionally fsyncs, and closes the file (or calls the sink's `close`). Idempotent. */
@@ -225,13 +399,17 @@ export class TraceWriter {
   }
 
   #put(text: string): void {
+    this.#putLine(text + '\n');
+  }
+
+  #putLine(line: string): void {
     this.#lines++;
     if (this.#sink !== undefined) {
-      this.#sink.write(text + '\n');
+      this.#sink.write(line);
       return;
     }
-    this.#buffer += text + '\n';
-    if (this.#buffer.length >= this.#bufferSize) this.flush();
+    this.#writeText(line);
+    if (this.#pos >= this.#bufferSize) this.#writeOut();
   }
 
   #check(text: string, isHeader: boolean): void {

@@ -1,15 +1,36 @@
 // A persistent (immutable, structurally shared) map from non-negative integer keys to values: a
-// 32-way radix trie. `set` copies one path (at most 11 small arrays for any safe integer), so a
-// pure node can keep its whole log and op index without copying them on every step.
+// 16-way radix trie. `set` copies one path (four arrays of 16 for keys below 65,536), so a pure node
+// can keep its whole log and op index without copying them on every step. Removing a key prunes
+// the branches it leaves empty, so iteration stays proportional to what the map holds.
 
-type Trie = readonly unknown[];
+type Trie = unknown[];
 
-const BITS = 5;
+const BITS = 4;
 const WIDTH = 1 << BITS;
+const MASK = WIDTH - 1;
+/** CAPACITY[l]: keys below it fit in a trie of l levels (16 ** 14 > 2 ** 53). */
+const CAPACITY: readonly number[] = Array.from({ length: 15 }, (_, l) => WIDTH ** l);
 
 function checkKey(k: number): void {
   if (!Number.isSafeInteger(k) || k < 0)
     throw new RangeError(`IntMap: key must be a non-negative safe integer, got ${k}`);
+}
+
+/** The digit of `k` at `level` (level 0: the leaf). Shifts while they are exact, division beyond. */
+function digit(k: number, level: number): number {
+  return k <= 0x7fffffff && level < 8
+    ? (k >> (BITS * level)) & MASK
+    : Math.floor(k / CAPACITY[level]!) % WIDTH;
+}
+
+/** After a removal along `k`'s (freshly copied) path: drop the nodes left empty. True if `node` is empty. */
+function prune(node: Trie, k: number, level: number): boolean {
+  if (level > 0) {
+    const d = digit(k, level);
+    if (prune(node[d] as Trie, k, level - 1)) node[d] = undefined;
+  }
+  for (let i = 0; i < node.length; i++) if (node[i] !== undefined) return false;
+  return true;
 }
 
 /** A persistent map from non-negative safe integers to `V`. */
@@ -29,13 +50,14 @@ export class IntMap<V> {
   }
 
   get(k: number): V | undefined {
-    if (this.root === undefined || k < 0 || k >= WIDTH ** this.levels) return undefined;
+    const levels = this.levels;
+    if (this.root === undefined || !(k >= 0) || k >= CAPACITY[levels]!) return undefined;
     let node: Trie | undefined = this.root;
-    for (let level = this.levels - 1; level > 0; level--) {
-      node = node[Math.floor(k / WIDTH ** level) % WIDTH] as Trie | undefined;
+    for (let level = levels - 1; level > 0; level--) {
+      node = node[digit(k, level)] as Trie | undefined;
       if (node === undefined) return undefined;
     }
-    return node[k % WIDTH] as V | undefined;
+    return node[digit(k, 0)] as V | undefined;
   }
 
   has(k: number): boolean {
@@ -47,23 +69,54 @@ export class IntMap<V> {
     checkKey(k);
     const had = this.get(k) !== undefined;
     if (v === undefined && !had) return this;
-    let root = this.root;
+    let root: Trie = this.root ?? [];
     let levels = Math.max(this.levels, 1);
-    if (root === undefined) root = [];
-    while (k >= WIDTH ** levels) {
+    while (k >= CAPACITY[levels]!) {
       root = [root];
       levels++;
     }
-    const put = (node: Trie | undefined, level: number): Trie => {
-      const copy = node === undefined ? [] : node.slice();
-      if (level === 0) copy[k % WIDTH] = v;
-      else {
-        const i = Math.floor(k / WIDTH ** level) % WIDTH;
-        copy[i] = put(copy[i] as Trie | undefined, level - 1);
-      }
-      return copy;
-    };
     const size = this.size + (v === undefined ? -1 : had ? 0 : 1);
-    return new IntMap<V>(put(root, levels - 1), levels, size);
+    if (size === 0) return IntMap.EMPTY;
+    // Copy the path from the root to the leaf.
+    const top = root.slice();
+    let node = top;
+    for (let level = levels - 1; level > 0; level--) {
+      const d = digit(k, level);
+      const child = node[d] as Trie | undefined;
+      const copy = child === undefined ? [] : child.slice();
+      node[d] = copy;
+      node = copy;
+    }
+    node[digit(k, 0)] = v;
+    if (v === undefined) prune(top, k, levels - 1);
+    return new IntMap<V>(top, levels, size);
+  }
+
+  /** Calls `f` on every entry in ascending key order. */
+  forEach(f: (value: V, key: number) => void): void {
+    if (this.root === undefined || this.size === 0) return;
+    const walk = (node: Trie, level: number, base: number): void => {
+      for (let d = 0; d < node.length; d++) {
+        const x = node[d];
+        if (x === undefined) continue;
+        if (level === 0) f(x as V, base + d);
+        else walk(x as Trie, level - 1, base + d * CAPACITY[level]!);
+      }
+    };
+    walk(this.root, this.levels - 1, 0);
+  }
+
+  /** The values in ascending key order. */
+  values(): V[] {
+    const out: V[] = [];
+    this.forEach((v) => out.push(v));
+    return out;
+  }
+
+  /** The keys in ascending order. */
+  keys(): number[] {
+    const out: number[] = [];
+    this.forEach((_, k) => out.push(k));
+    return out;
   }
 }

@@ -12,7 +12,8 @@ import {
   type LinOp,
 } from '../__test-helpers__/workload.js';
 import { IntMap } from './IntMap.js';
-import { applyKv } from './kv.js';
+import { applyKv, applyKvMap, KvMap, type KvCommand } from './kv.js';
+import { OpQueue } from './OpQueue.js';
 import { multiPaxosNode, type Batch, type MultiPaxosState } from './MultiPaxosNode.js';
 
 /** Liveness bound: once faults end, every request waiting at a live node is answered within this (virtual ms). */
@@ -148,7 +149,7 @@ describe('multipaxos', () => {
         h.runUntil(2000);
         endFaults(h);
         const healedAt = h.now;
-        const waiting = (): number[] => h.ids.flatMap((id) => Object.keys(mp(h, id).pending).map(Number));
+        const waiting = (): number[] => h.ids.flatMap((id) => mp(h, id).pending.keys());
         const before = waiting();
         const done = h.runUntilTrue(() => waiting().length === 0, healedAt + LIVENESS_BOUND_MS);
         expect(done).toBe(true);
@@ -186,7 +187,7 @@ describe('multipaxos', () => {
     expect(new Set(logs).size).toBe(1);
     expect(mp(h, lagging).commitIndex).toBeGreaterThan(atRestart + 8);
     // It restored its store from the log too.
-    expect(mp(h, lagging).kv).toEqual(mp(h, leader).kv);
+    expect(mp(h, lagging).kv.toObject()).toEqual(mp(h, leader).kv.toObject());
   });
 
   test('a partitioned minority leader is replaced, steps down on heal, and the logs converge', () => {
@@ -333,7 +334,7 @@ describe('multipaxos', () => {
       value: [write2, write],
       ballot,
     });
-    expect(step.state.kv).toEqual({ x: 2 });
+    expect(step.state.kv.toObject()).toEqual({ x: 2 });
     expect(step.state.appliedOps.get(1)).toBe(s.commitIndex);
   });
 });
@@ -363,6 +364,83 @@ describe('IntMap', () => {
         .get(2 ** 40),
     ).toBe(1);
     expect(() => IntMap.empty<number>().set(-1, 1)).toThrow(RangeError);
+  });
+
+  test('iterates in key order and forgets removed keys', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.oneof(fc.nat(70_000), fc.constant(2 ** 31 + 5)), fc.boolean())),
+        (ops) => {
+          let m = IntMap.empty<number>();
+          const ref = new Map<number, number>();
+          for (const [k, keep] of ops) {
+            m = m.set(k, keep ? k : undefined);
+            if (keep) ref.set(k, k);
+            else ref.delete(k);
+          }
+          const keys = [...ref.keys()].sort((a, b) => a - b);
+          expect(m.keys()).toEqual(keys);
+          expect(m.values()).toEqual(keys);
+          expect(m.size).toBe(keys.length);
+        },
+      ),
+    );
+    let m = IntMap.empty<number>();
+    for (let k = 0; k < 5000; k++) m = m.set(k, k);
+    for (let k = 0; k < 5000; k++) m = m.set(k, undefined);
+    expect(m).toBe(IntMap.empty());
+  });
+});
+
+describe('KvMap and OpQueue', () => {
+  const cmdArb = fc.record({
+    f: fc.constantFrom('read' as const, 'write' as const, 'cas' as const),
+    key: fc.constantFrom('a', 'b', 'c', '__proto__', 'k1', 'k2'),
+    v: fc.oneof(fc.nat(3), fc.constant(null)),
+    w: fc.nat(3),
+  });
+  test('the persistent store gives what applyKv gives', () => {
+    fc.assert(
+      fc.property(fc.array(cmdArb), (cmds) => {
+        let plain = {} as Readonly<Record<string, unknown>>;
+        let map = KvMap.empty();
+        for (const c of cmds) {
+          const req =
+            c.f === 'cas'
+              ? { f: c.f, key: c.key, value: [c.v, c.w] as const }
+              : c.f === 'write'
+                ? { f: c.f, key: c.key, value: c.w }
+                : { f: c.f, key: c.key };
+          const a = applyKv(plain, req);
+          const b = applyKvMap(map, req);
+          expect(b.result).toEqual(a.result);
+          plain = a.store;
+          map = b.store;
+        }
+        expect(map.toObject()).toEqual(plain);
+        expect(map.size).toBe(Object.keys(plain).length);
+        expect(KvMap.from(plain).toObject()).toEqual(plain);
+      }),
+    );
+  });
+
+  test('the queue is persistent: old versions keep their contents', () => {
+    const cmd = (op: number): KvCommand => ({ f: 'read', key: 'x', op, client: 0 });
+    const a = OpQueue.empty().push(cmd(1)).push(cmd(2));
+    const b = a.push(cmd(3));
+    const c = a.push(cmd(4)); // a's backing array is taken by b: c copies
+    expect(a.toArray().map((x) => x.op)).toEqual([1, 2]);
+    expect(b.toArray().map((x) => x.op)).toEqual([1, 2, 3]);
+    expect(c.toArray().map((x) => x.op)).toEqual([1, 2, 4]);
+    const d = b.drop(2);
+    expect(d.toArray().map((x) => x.op)).toEqual([3]);
+    expect([d.has(1), d.has(3), b.has(1), c.has(3)]).toEqual([false, true, true, false]);
+    expect(d.at(0).op).toBe(3);
+    expect(b.drop(5).length).toBe(0);
+    let q = OpQueue.empty();
+    for (let op = 0; op < 3000; op++) q = q.push(cmd(op)).drop(op % 2);
+    expect(q.length).toBe(1500);
+    expect(q.at(0).op).toBe(1500);
   });
 });
 

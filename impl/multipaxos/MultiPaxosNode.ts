@@ -56,7 +56,8 @@ import type { ClientRequest, Effect, NodeBehavior, NodeConfig, NodeId, Step } fr
 import { asBallot, compareBallots, quorumSizes, sameBallot, type Ballot } from '../paxos/ballot.js';
 import { resolveParams, type ParamValues } from '../paxos/params.js';
 import { IntMap } from './IntMap.js';
-import { applyKv, kvRequestError, type KvCommand, type KvRequest, type KvStore } from './kv.js';
+import { applyKvMap, KvMap, kvRequestError, type KvCommand, type KvRequest } from './kv.js';
+import { OpQueue } from './OpQueue.js';
 
 /** A log entry's value: a batch of client commands (empty: a no-op). */
 export type Batch = readonly KvCommand[];
@@ -201,7 +202,8 @@ export type MultiPaxosState = {
   readonly commitIndex: number;
   /** One above the highest decided slot known. */
   readonly decidedTop: number;
-  readonly kv: KvStore;
+  /** The key-value store (persistent: a write copies a few small arrays). */
+  readonly kv: KvMap;
   /** op -> slot where it was applied. */
   readonly appliedOps: IntMap<number>;
   // Volatile.
@@ -218,14 +220,14 @@ export type MultiPaxosState = {
   /** Leader: next free slot, slots in flight, commands waiting for a slot. */
   readonly nextSlot: number;
   readonly inflight: Readonly<Record<number, Inflight>>;
-  readonly queue: readonly KvCommand[];
+  readonly queue: OpQueue;
   readonly batchArmed: boolean;
   /** Leader: propose nothing new until the commit index reaches this (slots decided elsewhere). */
   readonly catchupTarget: number;
   readonly catchupFrom: NodeId | null;
   readonly tick: number;
   /** Client commands this node must answer, by op. */
-  readonly pending: Readonly<Record<number, KvCommand>>;
+  readonly pending: IntMap<KvCommand>;
   readonly retryArmed: boolean;
 };
 
@@ -290,7 +292,7 @@ function stepDown(s: MultiPaxosState, ctx: Ctx, leader: NodeId | null): MultiPax
     leader,
     promises: {},
     inflight: {},
-    queue: [],
+    queue: OpQueue.empty(),
     batchArmed: false,
     catchupTarget: 0,
     catchupFrom: null,
@@ -323,21 +325,16 @@ function learn(
     delete rest[slot];
     inflight = rest;
   }
-  let pendingCopied = false;
   while (log.has(commitIndex)) {
     const batch = log.get(commitIndex)!;
     for (const cmd of batch) {
       if (appliedOps.has(cmd.op)) continue; // never twice, even if a command were logged twice
-      const applied = applyKv(kv, cmd);
+      const applied = applyKvMap(kv, cmd);
       kv = applied.store;
       appliedOps = appliedOps.set(cmd.op, commitIndex);
-      if (pending[cmd.op] !== undefined) {
+      if (pending.has(cmd.op)) {
         ctx.eff.push({ kind: 'reply', op: cmd.op, ok: applied.result.ok, result: applied.result.value });
-        if (!pendingCopied) {
-          pending = { ...pending };
-          pendingCopied = true;
-        }
-        delete (pending as Record<number, KvCommand>)[cmd.op];
+        pending = pending.set(cmd.op, undefined);
       }
     }
     if (votes.has(commitIndex)) {
@@ -365,8 +362,8 @@ function isLogged(s: MultiPaxosState, op: number): boolean {
 function enqueue(s: MultiPaxosState, cmds: readonly KvCommand[]): MultiPaxosState {
   let queue = s.queue;
   for (const c of cmds) {
-    if (queue.some((q) => q.op === c.op) || isLogged(s, c.op)) continue;
-    queue = [...queue, c];
+    if (queue.has(c.op) || isLogged(s, c.op)) continue;
+    queue = queue.push(c);
   }
   return queue === s.queue ? s : { ...s, queue };
 }
@@ -410,10 +407,10 @@ function tryPropose(s: MultiPaxosState, ctx: Ctx, force = false): MultiPaxosStat
     const batch: KvCommand[] = [];
     let i = 0;
     for (; i < next.queue.length && batch.length < next.params.batchSize; i++) {
-      const c = next.queue[i]!;
+      const c = next.queue.at(i);
       if (!isLogged(next, c.op)) batch.push(c);
     }
-    next = { ...next, queue: next.queue.slice(i) };
+    next = { ...next, queue: next.queue.drop(i) };
     if (batch.length === 0) continue;
     const slot = next.nextSlot;
     next = propose({ ...next, nextSlot: slot + 1 }, ctx, slot, batch);
@@ -448,7 +445,7 @@ function startElection(s: MultiPaxosState, ctx: Ctx): MultiPaxosState {
     leader: null,
     promises: { [s.id]: { fromSlot: s.commitIndex, accepted: votesFrom(s, s.commitIndex) } },
     inflight: {},
-    queue: [],
+    queue: OpQueue.empty(),
   };
   return s.q1 <= 1 ? becomeLeader(next, ctx) : next;
 }
@@ -496,7 +493,7 @@ function becomeLeader(s: MultiPaxosState, ctx: Ctx): MultiPaxosState {
   ctx.broadcast({ type: 'heartbeat', ballot: next.ballot!, decidedBelow: next.commitIndex });
   ctx.eff.push({ kind: 'setTimer', name: HEARTBEAT, after: next.params.heartbeatMs });
   // Our own waiting commands go straight into the queue.
-  next = enqueue(next, Object.values(next.pending));
+  next = enqueue(next, next.pending.values());
   return tryPropose(next, ctx);
 }
 
@@ -658,7 +655,7 @@ function onTimer(s0: MultiPaxosState, name: string, ctx: Ctx): MultiPaxosState {
       return tryPropose({ ...s, batchArmed: false }, ctx, true);
     case RETRY: {
       s = { ...s, retryArmed: false };
-      const cmds = Object.values(s.pending);
+      const cmds = s.pending.values();
       if (cmds.length === 0) return s;
       if (s.role === 'leader') s = tryPropose(enqueue(s, cmds), ctx);
       else if (s.leader !== null) ctx.send(s.leader, { type: 'x-forward', cmds });
@@ -667,6 +664,17 @@ function onTimer(s0: MultiPaxosState, name: string, ctx: Ctx): MultiPaxosState {
     default:
       return s;
   }
+}
+
+/** The logged command of a request: its fields, then op and client (a literal when it has only f, key, value). */
+function command(req: ClientRequest<KvRequest>): KvCommand {
+  const r = req.request as { f: KvRequest['f']; key: string; value?: unknown };
+  const keys = Object.keys(r);
+  if (keys.length === 2 && keys[0] === 'f' && keys[1] === 'key')
+    return { f: r.f, key: r.key, op: req.op, client: req.client } as KvCommand;
+  if (keys.length === 3 && keys[0] === 'f' && keys[1] === 'key' && keys[2] === 'value')
+    return { f: r.f, key: r.key, value: r.value, op: req.op, client: req.client } as KvCommand;
+  return { ...req.request, op: req.op, client: req.client };
 }
 
 function onRequest(s0: MultiPaxosState, req: ClientRequest<KvRequest>, ctx: Ctx): MultiPaxosState {
@@ -679,15 +687,15 @@ function onRequest(s0: MultiPaxosState, req: ClientRequest<KvRequest>, ctx: Ctx)
     ctx.eff.push({ kind: 'reply', op: req.op, ok: false, result: { error } });
     return s;
   }
-  if (s.appliedOps.has(req.op) || s.pending[req.op] !== undefined) return s; // already answered or waiting
-  const cmd = { ...req.request, op: req.op, client: req.client } as KvCommand;
+  if (s.appliedOps.has(req.op) || s.pending.has(req.op)) return s; // already answered or waiting
+  const cmd = command(req);
   if (s.role === 'leader') {
-    s = { ...s, pending: { ...s.pending, [req.op]: cmd } };
+    s = { ...s, pending: s.pending.set(req.op, cmd) };
     return armRetry(tryPropose(enqueue(s, [cmd]), ctx), ctx);
   }
   if (s.params.forward && s.leader !== null) {
     ctx.send(s.leader, { type: 'x-forward', cmds: [cmd] });
-    return armRetry({ ...s, pending: { ...s.pending, [req.op]: cmd } }, ctx);
+    return armRetry({ ...s, pending: s.pending.set(req.op, cmd) }, ctx);
   }
   ctx.eff.push({
     kind: 'reply',
@@ -727,12 +735,12 @@ function restore(
     }
   }
   let commitIndex = 0;
-  let kv: KvStore = {};
+  let kv = KvMap.empty();
   let appliedOps = IntMap.empty<number>();
   while (log.has(commitIndex)) {
     for (const cmd of log.get(commitIndex)!) {
       if (appliedOps.has(cmd.op)) continue;
-      kv = applyKv(kv, cmd).store;
+      kv = applyKvMap(kv, cmd).store;
       appliedOps = appliedOps.set(cmd.op, commitIndex);
     }
     commitIndex++;
@@ -769,12 +777,12 @@ function restore(
     promises: {},
     nextSlot: 0,
     inflight: {},
-    queue: [],
+    queue: OpQueue.empty(),
     batchArmed: false,
     catchupTarget: 0,
     catchupFrom: null,
     tick: 0,
-    pending: {},
+    pending: IntMap.empty(),
     retryArmed: false,
   };
 }

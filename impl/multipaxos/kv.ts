@@ -2,6 +2,8 @@
 // string keys. Commands are applied in log order on every node, so every node computes the same
 // result for every command; reads go through the log too, which makes them linearizable.
 
+import { IntMap } from './IntMap.js';
+
 /** A client operation on the store, in Jepsen's vocabulary (`f`, `key`, `value`). */
 export type KvRequest =
   | { readonly f: 'read'; readonly key: string }
@@ -23,20 +25,106 @@ function same(a: unknown, b: unknown): boolean {
   return a === b || JSON.stringify(a) === JSON.stringify(b);
 }
 
+/** The value `cmd` leaves at its key (`NO_CHANGE` when it writes nothing) and its result. */
+const NO_CHANGE: unique symbol = Symbol('no change');
+function effectOf(current: unknown, cmd: KvRequest): { next: unknown; result: KvResult } {
+  switch (cmd.f) {
+    case 'read':
+      return { next: NO_CHANGE, result: { ok: true, value: current } };
+    case 'write':
+      return { next: cmd.value, result: { ok: true, value: cmd.value } };
+    case 'cas': {
+      const [expected, next] = cmd.value;
+      if (!same(current, expected)) return { next: NO_CHANGE, result: { ok: false, value: current } };
+      return { next, result: { ok: true, value: next } };
+    }
+  }
+}
+
 /** Apply one command; the store is not modified (a new one is returned when it changes). */
 export function applyKv(store: KvStore, cmd: KvRequest): { store: KvStore; result: KvResult } {
   const current = Object.prototype.hasOwnProperty.call(store, cmd.key) ? store[cmd.key] : null;
-  switch (cmd.f) {
-    case 'read':
-      return { store, result: { ok: true, value: current } };
-    case 'write':
-      return { store: { ...store, [cmd.key]: cmd.value }, result: { ok: true, value: cmd.value } };
-    case 'cas': {
-      const [expected, next] = cmd.value;
-      if (!same(current, expected)) return { store, result: { ok: false, value: current } };
-      return { store: { ...store, [cmd.key]: next }, result: { ok: true, value: next } };
-    }
+  const { next, result } = effectOf(current, cmd);
+  return { store: next === NO_CHANGE ? store : { ...store, [cmd.key]: next }, result };
+}
+
+type Bucket = readonly (readonly [string, unknown])[];
+
+/** 12 bits of FNV-1a: the bucket of a key (a shallow trie; a bucket holds the keys that collide). */
+function hashKey(key: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return (h ^ (h >>> 12) ^ (h >>> 24)) & 0xfff;
+}
+
+/**
+ * The store as the node keeps it: a persistent map (a hash trie over {@link IntMap}), so a write
+ * copies a few small arrays instead of the whole store. Same contents and semantics as
+ * {@link KvStore}; {@link KvMap.toObject} gives the plain record.
+ */
+export class KvMap {
+  private static readonly EMPTY = new KvMap(IntMap.empty(), 0);
+
+  private constructor(
+    private readonly buckets: IntMap<Bucket>,
+    /** Number of keys present. */
+    readonly size: number,
+  ) {}
+
+  static empty(): KvMap {
+    return KvMap.EMPTY;
   }
+
+  /** A store holding the entries of `record`. */
+  static from(record: KvStore): KvMap {
+    let m = KvMap.EMPTY;
+    for (const [k, v] of Object.entries(record)) m = m.set(k, v);
+    return m;
+  }
+
+  has(key: string): boolean {
+    const b = this.buckets.get(hashKey(key));
+    return b !== undefined && b.some((e) => e[0] === key);
+  }
+
+  /** The value at `key`, or `null` when absent (an absent key holds `null`). */
+  get(key: string): unknown {
+    const b = this.buckets.get(hashKey(key));
+    if (b !== undefined) for (const e of b) if (e[0] === key) return e[1];
+    return null;
+  }
+
+  set(key: string, value: unknown): KvMap {
+    const h = hashKey(key);
+    const b = this.buckets.get(h) ?? [];
+    const i = b.findIndex((e) => e[0] === key);
+    const nb =
+      i < 0 ? [...b, [key, value] as const] : b.map((e, j) => (j === i ? ([key, value] as const) : e));
+    return new KvMap(this.buckets.set(h, nb), this.size + (i < 0 ? 1 : 0));
+  }
+
+  /** The entries as a plain record, keys sorted. */
+  toObject(): Record<string, unknown> {
+    const entries: (readonly [string, unknown])[] = [];
+    this.buckets.forEach((b) => entries.push(...b));
+    entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of entries) {
+      // defineProperty: a key named `__proto__` is data, as in the record applyKv builds.
+      Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+    }
+    return out;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return this.toObject();
+  }
+}
+
+/** {@link applyKv} on the node's persistent store. */
+export function applyKvMap(store: KvMap, cmd: KvRequest): { store: KvMap; result: KvResult } {
+  const { next, result } = effectOf(store.get(cmd.key), cmd);
+  return { store: next === NO_CHANGE ? store : store.set(cmd.key, next), result };
 }
 
 /** Check the shape of a client request; a message naming what is wrong, or null. */

@@ -19,6 +19,8 @@ export class EventQueue {
   aux: Float64Array;
   /** An object payload (message, timer name, request). */
   obj: unknown[];
+  /** A text payload (a message's trace JSON, written once at send time). */
+  text: (string | undefined)[];
 
   #heap: Int32Array;
   #size = 0;
@@ -36,6 +38,7 @@ export class EventQueue {
     this.from = new Int32Array(capacity);
     this.aux = new Float64Array(capacity);
     this.obj = new Array<unknown>(capacity).fill(undefined);
+    this.text = new Array<string | undefined>(capacity).fill(undefined);
     this.#heap = new Int32Array(capacity);
     this.#free = new Int32Array(capacity);
     for (let i = 0; i < capacity; i++) this.#free[i] = capacity - 1 - i;
@@ -127,6 +130,7 @@ export class EventQueue {
   /** Return a popped slot to the free list. */
   release(slot: number): void {
     this.obj[slot] = undefined;
+    this.text[slot] = undefined;
     this.#free[this.#freeCount++] = slot;
   }
 
@@ -152,6 +156,8 @@ export class EventQueue {
     this.from = from;
     this.obj.length = cap;
     this.obj.fill(undefined, old);
+    this.text.length = cap;
+    this.text.fill(undefined, old);
     const heap = new Int32Array(cap);
     heap.set(this.#heap);
     this.#heap = heap;

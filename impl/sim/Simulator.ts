@@ -3,7 +3,7 @@
 // client workload, watches safety (one value per slot), writes every event to a trace, and returns
 // the run as data. One seeded PRNG drives every random choice; events are ordered by (time, seq).
 
-import type { QuorumSystem, TraceEvent, TraceHeader } from '../../traces/index.js';
+import { TraceWriter, type QuorumSystem, type TraceEvent, type TraceHeader } from '../../traces/index.js';
 import type { ClientRequest, Effect, NodeBehavior, NodeConfig, NodeId, Step } from '../Node.js';
 import { canonicalJson } from './canonical.js';
 import { EventQueue } from './EventQueue.js';
@@ -226,6 +226,8 @@ class Simulation<S, M, Req, Rep, P> {
   readonly #prng: Prng;
   readonly #q = new EventQueue(4096);
   readonly #trace: TraceSink | undefined;
+  /** The trace when it is a TraceWriter: its per-kind methods write the same lines without event objects. */
+  readonly #writer: TraceWriter | undefined;
   readonly #configs: NodeConfig<P>[];
 
   // Per node.
@@ -254,6 +256,10 @@ class Simulation<S, M, Req, Rep, P> {
   readonly #clientProcess: Int32Array;
   readonly #clientTarget: Int32Array;
   #clientCursor = 0;
+  /** Clients with an operation open (when all are, a tick skips without a scan). */
+  #busyClients = 0;
+  /** Idle clients as a bitset (bit c of word c >> 5). */
+  readonly #idle: Int32Array;
   readonly #ops: ClientOp[] = [];
   readonly #opsByIndex: (ClientOp | undefined)[] = [undefined];
   readonly #latencySamples: number[] = [];
@@ -298,6 +304,7 @@ class Simulation<S, M, Req, Rep, P> {
     });
     this.#prng = new Prng(o.seed);
     this.#trace = o.trace;
+    this.#writer = o.trace instanceof TraceWriter ? o.trace : undefined;
     const n = this.#n;
     this.#configs = this.#names.map((id) => ({ id, nodes: this.#names, params: o.params }));
     this.#state = new Array<S | undefined>(n).fill(undefined);
@@ -346,6 +353,8 @@ class Simulation<S, M, Req, Rep, P> {
     this.#clientLatency = (o.workload === false ? undefined : o.workload?.latency) ?? base;
     const c = w?.clients ?? 0;
     this.#clientBusy = new Uint8Array(c);
+    this.#idle = new Int32Array((c + 31) >> 5);
+    for (let k = 0; k < c; k++) this.#idle[k >> 5]! |= 1 << (k & 31);
     this.#clientProcess = Int32Array.from({ length: c }, (_, i) => i);
     this.#clientTarget = Int32Array.from({ length: c }, (_, i) => i % n);
   }
@@ -532,7 +541,16 @@ class Simulation<S, M, Req, Rep, P> {
           }
           this.#delivered++;
           const msg = q.obj[slot] as M;
-          if (this.#trace !== undefined) {
+          if (this.#writer !== undefined)
+            this.#writer.recv(
+              this.#now,
+              this.#names[i]!,
+              this.#names[from]!,
+              q.aux[slot]!,
+              msg,
+              q.text[slot],
+            );
+          else if (this.#trace !== undefined) {
             this.#trace.event({
               kind: 'recv',
               t: this.#now,
@@ -555,7 +573,8 @@ class Simulation<S, M, Req, Rep, P> {
             return false;
           }
           this.#timers[i]!.delete(name);
-          if (this.#trace !== undefined)
+          if (this.#writer !== undefined) this.#writer.timer(this.#now, this.#names[i]!, name, 'fire');
+          else if (this.#trace !== undefined)
             this.#trace.event({ kind: 'timer', t: this.#now, node: this.#names[i]!, name, action: 'fire' });
           this.#during = 'onTimer';
           this.#duringNode = i;
@@ -679,7 +698,8 @@ class Simulation<S, M, Req, Rep, P> {
       if (e.kind === 'persist') {
         const store = (this.#durable[i] ??= {});
         Object.assign(store, e.vars);
-        if (tr !== undefined) tr.event({ kind: 'persist', t: this.#now, node, vars: e.vars });
+        if (this.#writer !== undefined) this.#writer.persist(this.#now, node, e.vars);
+        else if (tr !== undefined) tr.event({ kind: 'persist', t: this.#now, node, vars: e.vars });
       }
     }
     for (let k = 0; k < len; k++) {
@@ -690,12 +710,16 @@ class Simulation<S, M, Req, Rep, P> {
         case 'send': {
           const to = this.#index.get(e.to);
           if (to === undefined) throw new Error(`send to unknown node ${JSON.stringify(e.to)}`);
-          this.#send(i, to, e.msg);
+          this.#send(i, to, e.msg, this.#writer?.messageText(e.msg));
           break;
         }
-        case 'broadcast':
-          for (let to = 0; to < this.#n; to++) if (to !== i || e.self === true) this.#send(i, to, e.msg);
+        case 'broadcast': {
+          // The message's text is made once for all its sends and receives.
+          const text = this.#writer?.messageText(e.msg);
+          for (let to = 0; to < this.#n; to++)
+            if (to !== i || e.self === true) this.#send(i, to, e.msg, text);
           break;
+        }
         case 'setTimer': {
           const gen = ++this.#nextTimerGen;
           this.#timers[i]!.set(e.name, gen);
@@ -710,7 +734,8 @@ class Simulation<S, M, Req, Rep, P> {
           this.#q.aux[s] = gen;
           this.#q.obj[s] = e.name;
           this.#q.push(s);
-          if (tr !== undefined)
+          if (this.#writer !== undefined) this.#writer.timer(this.#now, node, e.name, 'set', after);
+          else if (tr !== undefined)
             tr.event({ kind: 'timer', t: this.#now, node, name: e.name, action: 'set', after });
           break;
         }
@@ -739,11 +764,13 @@ class Simulation<S, M, Req, Rep, P> {
     }
   }
 
-  #send(i: number, to: number, msg: M): void {
+  #send(i: number, to: number, msg: M, text: string | undefined): void {
     const id = ++this.#nextMsgId;
     this.#sent++;
     const tr = this.#trace;
-    if (tr !== undefined)
+    if (this.#writer !== undefined)
+      this.#writer.send(this.#now, this.#names[i]!, this.#names[to]!, id, msg, text);
+    else if (tr !== undefined)
       tr.event({
         kind: 'send',
         t: this.#now,
@@ -760,6 +787,7 @@ class Simulation<S, M, Req, Rep, P> {
       q.from[s] = i;
       q.aux[s] = id;
       q.obj[s] = msg;
+      q.text[s] = text;
       q.push(s);
       return;
     }
@@ -780,6 +808,7 @@ class Simulation<S, M, Req, Rep, P> {
       q.from[s] = i;
       q.aux[s] = id;
       q.obj[s] = msg;
+      q.text[s] = text;
       q.push(s);
     }
   }
@@ -787,7 +816,8 @@ class Simulation<S, M, Req, Rep, P> {
   #decide(i: number, e: Extract<Effect<M, Rep>, { kind: 'decide' }>): void {
     const node = this.#names[i]!;
     this.#decideEvents++;
-    if (this.#trace !== undefined) {
+    if (this.#writer !== undefined) this.#writer.decide(this.#now, node, e.slot, e.value, e.ballot);
+    else if (this.#trace !== undefined) {
       this.#trace.event({
         kind: 'decide',
         t: this.#now,
@@ -816,22 +846,35 @@ class Simulation<S, M, Req, Rep, P> {
     }
   }
 
+  /** The lowest idle client in [lo, hi), or -1: a word of the idle bitset at a time. */
+  #idleFrom(lo: number, hi: number): number {
+    const idle = this.#idle;
+    for (let w = lo >> 5; w << 5 < hi; w++) {
+      let x = idle[w]!;
+      if (w === lo >> 5) x &= ~0 << (lo & 31);
+      if (x === 0) continue;
+      const c = (w << 5) + 31 - Math.clz32(x & -x);
+      return c < hi ? c : -1;
+    }
+    return -1;
+  }
+
   #tick(): void {
     const w = this.#w!;
     const q = this.#q;
     const clients = this.#clientBusy.length;
+    // The first idle client at or after the cursor, cyclically.
     let c = -1;
-    for (let k = 0; k < clients; k++) {
-      const cand = (this.#clientCursor + k) % clients;
-      if (this.#clientBusy[cand] === 0) {
-        c = cand;
-        break;
-      }
+    if (this.#busyClients < clients) {
+      c = this.#idleFrom(this.#clientCursor, clients);
+      if (c < 0) c = this.#idleFrom(0, this.#clientCursor);
     }
     if (c < 0) this.#skipped++;
     else {
       this.#clientCursor = (c + 1) % clients;
       this.#clientBusy[c] = 1;
+      this.#idle[c >> 5]! &= ~(1 << (c & 31));
+      this.#busyClients++;
       const prng = this.#prng;
       const f = prng.next() < w.readRatio ? 'read' : 'write';
       const key = `k${prng.int(w.keys)}`;
@@ -885,7 +928,9 @@ class Simulation<S, M, Req, Rep, P> {
     else this.#infoCount++;
     const c = this.#clientOf(op);
     if (c >= 0) {
+      if (this.#clientBusy[c] === 1) this.#busyClients--;
       this.#clientBusy[c] = 0;
+      this.#idle[c >> 5]! |= 1 << (c & 31);
       // After an indefinite outcome the process may still be waiting: Jepsen gives the client a new process id.
       if (outcome === 'info') this.#clientProcess[c] = op.process + this.#clientBusy.length;
     }
