@@ -44,6 +44,7 @@ export function runConformBench(options: { runs: number; json: boolean; sizes?: 
           out = execFileSync(process.execPath, [bin, 'conform', file, '--json'], {
             encoding: 'utf8',
             maxBuffer: 1 << 28,
+            stdio: ['ignore', 'pipe', 'ignore'], // progress lines stay out of the bench output
           });
         } catch (e) {
           out = (e as { stdout?: string }).stdout ?? '';

@@ -207,8 +207,14 @@ export function createPaxosSafety(
     return s;
   }
 
+  // Values are compared by their JSON text first (native and fast) and, only when the texts
+  // differ, canonically (keys sorted), so writers that order keys differently still agree.
   function keyOf(value: unknown): string {
-    return canonicalJson(value);
+    return JSON.stringify(value) ?? 'null';
+  }
+
+  function same(aKey: string, aValue: unknown, bKey: string, bValue: unknown): boolean {
+    return aKey === bKey || canonicalJson(aValue) === canonicalJson(bValue);
   }
 
   /** A vote by `voter` for ballot b in `slot`: counts toward the quorum of that proposal. */
@@ -226,7 +232,7 @@ export function createPaxosSafety(
       if (key === undefined) return; // a vote for a value we never saw proposed: nothing to count
       p = { round: b.round, node: b.node, key, value, at, voters: 0, voterRecs: [] };
       s.proposals.push(p);
-    } else if (key !== undefined && key !== p.key) {
+    } else if (key !== undefined && !same(key, value, p.key, p.value)) {
       return; // a vote naming another value than the ballot's proposal: it backs neither
     }
     if ((p.voters & (1 << voter)) === 0) {
@@ -350,7 +356,7 @@ export function createPaxosSafety(
     s.proposed.add(key);
     let p = s.proposals.find((q) => q.round === b.round && q.node === b.node);
     inv['proposer-value'].checks++;
-    if (p !== undefined && p.key !== key) {
+    if (p !== undefined && !same(p.key, p.value, key, value)) {
       violate('proposer-value', {
         message: `${b.node} sent two different values in slot ${slot} for its ballot ${fmtBallot(b.round, b.node)}.`,
         slot,
@@ -375,7 +381,7 @@ export function createPaxosSafety(
           });
         } else {
           const best = one.best.get(slot);
-          if (best !== undefined && best.key !== key) {
+          if (best !== undefined && !same(best.key, best.value, key, value)) {
             violate('proposer-value', {
               message: `${b.node} proposed a value in slot ${slot} at ballot ${fmtBallot(b.round, b.node)} although its phase-1 quorum reported a vote at ballot ${fmtBallot(best.round, best.node)} for another value, which it had to propose.`,
               slot,
@@ -395,7 +401,7 @@ export function createPaxosSafety(
 
   function settle(slot: number, s: SlotState, line: number): void {
     if (slot >= SETTLE_LIMIT || s.decidedKey === undefined) return;
-    settled.add(slot, hash32(s.decidedKey), line, s.decidedAt?.line ?? 0, s.decidedBy);
+    settled.add(slot, hash32(canonicalJson(s.decidedValue)), line, s.decidedAt?.line ?? 0, s.decidedBy);
     slots.delete(slot);
     for (const n of nodes) {
       n.votes.delete(slot);
@@ -407,7 +413,7 @@ export function createPaxosSafety(
   }
 
   /** A decision for a slot every node had already decided. */
-  function onSettledDecide(n: NodeState, slot: number, key: string, at: Rec): void {
+  function onSettledDecide(n: NodeState, slot: number, value: unknown, at: Rec): void {
     const name = header.nodes[n.index] as string;
     inv.integrity.checks++;
     inv['log-prefix'].checks++;
@@ -421,7 +427,7 @@ export function createPaxosSafety(
         window: win(at),
       });
     }
-    if (hash32(key) !== settled.hash(slot)) {
+    if (hash32(canonicalJson(value)) !== settled.hash(slot)) {
       const first = settled.by(slot);
       if (first !== n.index) {
         violate('agreement', {
@@ -444,7 +450,7 @@ export function createPaxosSafety(
   function onDecide(n: NodeState, slot: number, value: unknown, ballot: Ballot | undefined, at: Rec): void {
     const key = keyOf(value);
     if (settled.has(slot)) {
-      onSettledDecide(n, slot, key, at);
+      onSettledDecide(n, slot, value, at);
       return;
     }
     const s = slotOf(slot);
@@ -464,7 +470,7 @@ export function createPaxosSafety(
     // log-prefix
     inv['log-prefix'].checks++;
     const ever = n.everDecided.get(slot);
-    if (ever !== undefined && before === undefined && ever.key !== key) {
+    if (ever !== undefined && before === undefined && !same(ever.key, ever.value, key, value)) {
       violate('log-prefix', {
         message: `${name} decided slot ${slot} again after restarting, with a different value: its log is no longer an extension of the log it had.`,
         slot,
@@ -480,7 +486,7 @@ export function createPaxosSafety(
       s.decidedValue = value;
       s.decidedBy = n.index;
       s.decidedAt = at;
-    } else if (s.decidedKey !== key && s.decidedBy !== n.index) {
+    } else if (s.decidedBy !== n.index && !same(s.decidedKey, s.decidedValue, key, value)) {
       violate('agreement', {
         message: `${header.nodes[s.decidedBy]} and ${name} decided different values for slot ${slot}.`,
         slot,
@@ -492,7 +498,9 @@ export function createPaxosSafety(
     const settles = s.decidedMask === allMask && slot < appliedUpTo;
     // validity
     inv.validity.checks++;
-    if (!s.proposed.has(key) && (sawProposals || !sawInvoke)) {
+    const proposed =
+      s.proposed.has(key) || s.proposals.some((p) => canonicalJson(p.value) === canonicalJson(value));
+    if (!proposed && (sawProposals || !sawInvoke)) {
       if (sawProposals) {
         violate('validity', {
           message: `${name} decided a value for slot ${slot} that no proposer sent in a phase-2 accept for that slot.`,
@@ -521,13 +529,13 @@ export function createPaxosSafety(
       inv.quorum.checks++;
       const ok = s.proposals.some(
         (p) =>
-          p.key === key &&
+          same(p.key, p.value, key, value) &&
           (ballot === undefined || (p.round === ballot.round && p.node === ballot.node)) &&
           quorums.isQ2(namesOf(p.voters, header.nodes)),
       );
       if (!ok) {
         const best = s.proposals
-          .filter((p) => p.key === key)
+          .filter((p) => same(p.key, p.value, key, value))
           .sort((a, b) => popcount(b.voters) - popcount(a.voters))[0];
         violate('quorum', {
           message:
