@@ -50,6 +50,8 @@ interface Proposal {
   at: Rec;
   voters: number; // bitmask of node indexes
   voterRecs: Rec[];
+  /** True when a proposer sent it in an `accept`; false when only votes named it. */
+  fromAccept: boolean;
 }
 
 interface SlotState {
@@ -59,6 +61,9 @@ interface SlotState {
   decidedKey: string | undefined;
   decidedValue: unknown;
   decidedBy: number; // node index of the first decider
+  /** Nodes that decided the first decided value, and where. */
+  firstMask: number;
+  firstBy: Array<{ node: number; at: Rec }>;
   decidedAt: Rec | undefined;
   decidedMask: number;
 }
@@ -74,9 +79,9 @@ interface Vote {
 interface PhaseOne {
   round: number;
   promisers: number; // bitmask
-  /** Highest vote reported so far per slot, with the event that reported it. */
-  best: Map<number, Vote>;
-  /** Frozen once a phase-1 quorum is reached. */
+  /** The votes the promises reported, per slot. */
+  votes: Map<number, Array<{ voter: number; vote: Vote }>>;
+  /** True once the promisers form a phase-1 quorum. */
   quorum: boolean;
   at: Rec[];
 }
@@ -199,6 +204,8 @@ export function createPaxosSafety(
         decidedKey: undefined,
         decidedValue: undefined,
         decidedBy: -1,
+        firstMask: 0,
+        firstBy: [],
         decidedAt: undefined,
         decidedMask: 0,
       };
@@ -230,7 +237,7 @@ export function createPaxosSafety(
     let p = s.proposals.find((q) => q.round === b.round && q.node === b.node);
     if (p === undefined) {
       if (key === undefined) return; // a vote for a value we never saw proposed: nothing to count
-      p = { round: b.round, node: b.node, key, value, at, voters: 0, voterRecs: [] };
+      p = { round: b.round, node: b.node, key, value, at, voters: 0, voterRecs: [], fromAccept: false };
       s.proposals.push(p);
     } else if (key !== undefined && !same(key, value, p.key, p.value)) {
       return; // a vote naming another value than the ballot's proposal: it backs neither
@@ -316,16 +323,39 @@ export function createPaxosSafety(
   function phaseOneOf(owner: NodeState, b: Ballot): PhaseOne {
     let p = owner.phaseOne.get(b.round);
     if (p === undefined || p.round !== b.round) {
-      p = { round: b.round, promisers: 0, best: new Map(), quorum: false, at: [] };
+      p = { round: b.round, promisers: 0, votes: new Map(), quorum: false, at: [] };
       owner.phaseOne.set(b.round, p);
     }
     return p;
   }
 
-  function reportVote(p: PhaseOne, slot: number, vote: Vote): void {
-    const cur = p.best.get(slot);
-    if (cur === undefined || compareBallot(vote.round, vote.node, cur.round, cur.node) > 0)
-      p.best.set(slot, vote);
+  function reportVote(p: PhaseOne, voter: number, slot: number, vote: Vote): void {
+    const list = p.votes.get(slot);
+    if (list === undefined) p.votes.set(slot, [{ voter, vote }]);
+    else list.push({ voter, vote });
+  }
+
+  /**
+   * May a proposer that received these promises send `value` in phase 2? Yes when some phase-1
+   * quorum among them reported no vote in the slot (the value is free), or when some quorum's
+   * highest vote is for `value`: the promisers minus those reporting a higher vote than a vote for
+   * it form a quorum. Waiting for more promises than a quorum needs is allowed.
+   */
+  function mayPropose(one: PhaseOne, slot: number, key: string, value: unknown): boolean {
+    const q = quorums as Quorums;
+    const reported = one.votes.get(slot) ?? [];
+    let withVote = 0;
+    for (const r of reported) withVote |= 1 << r.voter;
+    if (q.isQ1(namesOf(one.promisers & ~withVote, header.nodes))) return true;
+    for (const r of reported) {
+      if (!same(r.vote.key, r.vote.value, key, value)) continue;
+      let higher = 0;
+      for (const o of reported) {
+        if (compareBallot(o.vote.round, o.vote.node, r.vote.round, r.vote.node) > 0) higher |= 1 << o.voter;
+      }
+      if (q.isQ1(namesOf(one.promisers & ~higher, header.nodes))) return true;
+    }
+    return false;
   }
 
   function addPromiser(
@@ -336,11 +366,12 @@ export function createPaxosSafety(
     at: Rec,
   ): void {
     const p = phaseOneOf(owner, b);
-    if (p.quorum || (p.promisers & (1 << from)) !== 0) return;
+    if ((p.promisers & (1 << from)) !== 0) return;
     p.promisers |= 1 << from;
     p.at.push(at);
-    for (const { slot, vote } of votes) reportVote(p, slot, vote);
-    if (quorums !== undefined && quorums.isQ1(namesOf(p.promisers, header.nodes))) p.quorum = true;
+    for (const { slot, vote } of votes) reportVote(p, from, slot, vote);
+    if (!p.quorum && quorums !== undefined && quorums.isQ1(namesOf(p.promisers, header.nodes)))
+      p.quorum = true;
   }
 
   function selfPromise(owner: NodeState, b: Ballot, at: Rec): void {
@@ -365,8 +396,10 @@ export function createPaxosSafety(
         window: win(p.at, at),
       });
     }
-    if (p === undefined) {
-      p = { round: b.round, node: b.node, key, value, at, voters: 0, voterRecs: [] };
+    if (p !== undefined && !p.fromAccept) {
+      p.fromAccept = true; // votes arrived before the accept (a reordered trace): this is its proposal
+    } else if (p === undefined) {
+      p = { round: b.round, node: b.node, key, value, at, voters: 0, voterRecs: [], fromAccept: true };
       s.proposals.push(p);
       // The rule of phase 2a, checked once per (ballot, slot).
       if (quorums !== undefined && nodeIndex.get(b.node) === owner.index) {
@@ -379,17 +412,19 @@ export function createPaxosSafety(
             nodes: [b.node],
             window: win(...(one?.at ?? []), at),
           });
-        } else {
-          const best = one.best.get(slot);
-          if (best !== undefined && !same(best.key, best.value, key, value)) {
-            violate('proposer-value', {
-              message: `${b.node} proposed a value in slot ${slot} at ballot ${fmtBallot(b.round, b.node)} although its phase-1 quorum reported a vote at ballot ${fmtBallot(best.round, best.node)} for another value, which it had to propose.`,
-              slot,
-              ballot: b,
-              nodes: [b.node],
-              window: win(best.at, at),
-            });
+        } else if (!mayPropose(one, slot, key, value)) {
+          let best: Vote | undefined;
+          for (const r of one.votes.get(slot) ?? []) {
+            if (best === undefined || compareBallot(r.vote.round, r.vote.node, best.round, best.node) > 0)
+              best = r.vote;
           }
+          violate('proposer-value', {
+            message: `${b.node} proposed a value in slot ${slot} at ballot ${fmtBallot(b.round, b.node)} that is not the highest vote of any phase-1 quorum of the promises it received: they reported a vote at ballot ${fmtBallot(best?.round ?? 0, best?.node ?? '?')} for another value, which it had to propose.`,
+            slot,
+            ballot: b,
+            nodes: [b.node],
+            window: win(best?.at, at),
+          });
         }
       }
     }
@@ -401,14 +436,23 @@ export function createPaxosSafety(
 
   function settle(slot: number, s: SlotState, line: number): void {
     if (slot >= SETTLE_LIMIT || s.decidedKey === undefined) return;
-    settled.add(slot, hash32(canonicalJson(s.decidedValue)), line, s.decidedAt?.line ?? 0, s.decidedBy);
+    let current = 0; // nodes whose decision of this slot is in their current incarnation
+    for (const n of nodes) if (n.decided.has(slot)) current |= 1 << n.index;
+    settled.add(
+      slot,
+      hash32(canonicalJson(s.decidedValue)),
+      line,
+      s.decidedAt?.line ?? 0,
+      s.decidedBy,
+      current,
+    );
     slots.delete(slot);
     for (const n of nodes) {
       n.votes.delete(slot);
       n.decided.delete(slot);
       n.everDecided.delete(slot);
       n.lastAccept.delete(slot);
-      for (const p of n.phaseOne.values()) p.best.delete(slot);
+      for (const p of n.phaseOne.values()) p.votes.delete(slot);
     }
   }
 
@@ -419,7 +463,9 @@ export function createPaxosSafety(
     inv['log-prefix'].checks++;
     inv.agreement.checks++;
     inv.validity.checks++;
-    if (n.restartLine < settled.line(slot)) {
+    const sameIncarnation =
+      (settled.current(slot) & (1 << n.index)) !== 0 && n.restartLine < settled.line(slot);
+    if (sameIncarnation) {
       violate('integrity', {
         message: `${name} decided slot ${slot} again without restarting since it first decided it (every node had decided the slot by line ${settled.line(slot)}).`,
         slot,
@@ -428,17 +474,21 @@ export function createPaxosSafety(
       });
     }
     if (hash32(canonicalJson(value)) !== settled.hash(slot)) {
+      // Every node decided the settled value: another value disagrees with all of them, and with
+      // this node's own earlier decision. (Validity and quorum of the new value are not judged: the
+      // slot's proposals and votes were dropped when it settled.)
       const first = settled.by(slot);
-      if (first !== n.index) {
+      if (header.nodes.length > 1) {
         violate('agreement', {
-          message: `${name} decided a value for slot ${slot} different from the one ${header.nodes[first]} decided at line ${settled.firstLine(slot)}.`,
+          message: `${name} decided a value for slot ${slot} different from the one every node had decided (first ${header.nodes[first]}, at line ${settled.firstLine(slot)}).`,
           slot,
           nodes: [header.nodes[first] as string, name],
           window: win(at),
         });
-      } else {
+      }
+      if (!sameIncarnation) {
         violate('log-prefix', {
-          message: `${name} decided slot ${slot} again after restarting, with a different value than it decided at line ${settled.firstLine(slot)}.`,
+          message: `${name} decided slot ${slot} again after restarting, with a different value than the one it (and every node) had decided before.`,
           slot,
           nodes: [name],
           window: win(n.restartAt, at),
@@ -486,12 +536,19 @@ export function createPaxosSafety(
       s.decidedValue = value;
       s.decidedBy = n.index;
       s.decidedAt = at;
-    } else if (s.decidedBy !== n.index && !same(s.decidedKey, s.decidedValue, key, value)) {
+      s.firstMask = 1 << n.index;
+      s.firstBy.push({ node: n.index, at });
+    } else if (same(s.decidedKey, s.decidedValue, key, value)) {
+      if ((s.firstMask & (1 << n.index)) === 0) s.firstBy.push({ node: n.index, at });
+      s.firstMask |= 1 << n.index;
+    } else if ((s.firstMask & ~(1 << n.index)) !== 0) {
+      const other = s.firstBy.find((f) => f.node !== n.index) as { node: number; at: Rec };
+      const otherName = header.nodes[other.node] as string;
       violate('agreement', {
-        message: `${header.nodes[s.decidedBy]} and ${name} decided different values for slot ${slot}.`,
+        message: `${otherName} and ${name} decided different values for slot ${slot}.`,
         slot,
-        nodes: [header.nodes[s.decidedBy] as string, name],
-        window: win(s.decidedAt, at),
+        nodes: [otherName, name],
+        window: win(other.at, at),
       });
     }
     s.decidedMask |= 1 << n.index;
@@ -499,7 +556,8 @@ export function createPaxosSafety(
     // validity
     inv.validity.checks++;
     const proposed =
-      s.proposed.has(key) || s.proposals.some((p) => canonicalJson(p.value) === canonicalJson(value));
+      s.proposed.has(key) ||
+      s.proposals.some((p) => p.fromAccept && canonicalJson(p.value) === canonicalJson(value));
     if (!proposed && (sawProposals || !sawInvoke)) {
       if (sawProposals) {
         violate('validity', {
@@ -863,6 +921,7 @@ class SettledSlots {
   #line = new Float64Array(0);
   #first = new Float64Array(0);
   #by = new Uint8Array(0);
+  #current = new Int32Array(0);
 
   has(slot: number): boolean {
     return slot >= 0 && slot < this.#flags.length && this.#flags[slot] === 1;
@@ -879,13 +938,17 @@ class SettledSlots {
   by(slot: number): number {
     return this.#by[slot] ?? 0;
   }
-  add(slot: number, hash: number, line: number, first: number, by: number): void {
+  current(slot: number): number {
+    return this.#current[slot] ?? 0;
+  }
+  add(slot: number, hash: number, line: number, first: number, by: number, current: number): void {
     if (slot >= this.#flags.length) this.#grow(Math.max(slot + 1, this.#flags.length * 2, 1024));
     this.#flags[slot] = 1;
     this.#hash[slot] = hash;
     this.#line[slot] = line;
     this.#first[slot] = first;
     this.#by[slot] = by;
+    this.#current[slot] = current;
   }
   #grow(size: number): void {
     const f = new Uint8Array(size);
@@ -903,6 +966,9 @@ class SettledSlots {
     const b = new Uint8Array(size);
     b.set(this.#by);
     this.#by = b;
+    const c = new Int32Array(size);
+    c.set(this.#current);
+    this.#current = c;
   }
 }
 
