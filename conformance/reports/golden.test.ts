@@ -1,10 +1,11 @@
 // Golden files of every renderer (but HTML, whose page script would churn them) on the fixtures of
-// test/browser/fixtures.ts. After an intended change: UPDATE_GOLDEN=1 npx vitest run conformance/reports
+// test/browser/fixtures.ts and on two traces of the corpus (one conforming with faults, one broken). After an intended change: UPDATE_GOLDEN=1 npx vitest run conformance/reports
 // and review the diff of conformance/reports/__fixtures__/.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { fixtures, hostileResult } from '../../test/browser/fixtures.js';
+import { conform } from '../conform.js';
 import type { ConformResult } from '../types.js';
 import { renderJson } from './json.js';
 import { renderJunit } from './junit.js';
@@ -27,6 +28,28 @@ describe('golden files', () => {
   for (const [name, result] of results) {
     test.each(renderers)(`${name}.%s`, (ext, render) => {
       const file = `${dir}${name}.${ext}`;
+      const actual = render(result);
+      if (update || !existsSync(file)) {
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(file, actual);
+        if (!update) throw new Error(`${file} was missing and has been written: review it and run again`);
+      }
+      expect(actual).toBe(readFileSync(file, 'utf8'));
+    });
+  }
+});
+
+// Real results: `conform()` on corpus traces, deterministic (no timings, no start time).
+const corpus = ['multipaxos-5-faults', 'paxos-3-forget-promise'];
+
+describe('golden files of corpus traces', () => {
+  for (const name of corpus) {
+    test.each(renderers.filter(([ext]) => ext !== 'txt'))(`corpus-${name}.%s`, async (ext, render) => {
+      const result = await conform(`traces/corpus/${name}.ndjson`, {
+        deterministic: true,
+        toolVersion: '0.0.0',
+      });
+      const file = `${dir}corpus-${name}.${ext}`;
       const actual = render(result);
       if (update || !existsSync(file)) {
         mkdirSync(dir, { recursive: true });
