@@ -42,7 +42,7 @@ interface PendingOp {
   value: unknown;
   /** The node the client talked to, when known. */
   node: string | undefined;
-  /** That node crashed while the op was pending: the request may have died with it. */
+  /** That node was down at the invoke, or crashed while the op was pending: the request may have died with it. */
   lost: boolean;
   /** canonicalJson(value), computed when a decided value without op ids is matched by value. */
   canon: string | undefined;
@@ -610,7 +610,8 @@ export class MetricsObserver implements TraceObserver<MetricResult[]> {
       key: ev.key,
       value: ev.value,
       node: ev.node,
-      lost: false,
+      // Sent to a node that is down: the request never reached the cluster.
+      lost: ev.node !== undefined && this.crashed[this.nodeIndex(ev.node)] === true,
       canon: undefined,
     });
   }

@@ -138,9 +138,7 @@ describe('decision.quorum and decision.all', () => {
     );
     expect(r['decision.quorum']?.stats).toMatchObject({ count: 1, max: 20 });
     expect(r['decision.quorum']?.detail).toEqual({ start: 'invoke', linkedOps: 1 });
-    expect(r['decision.all']?.reason).toBe(
-      'no decided value carries an invoked client op, and no phase-2 accept preceded a decision',
-    );
+    expect(r['decision.all']?.reason).toBe('no slot holding a client op was decided by every live node');
   });
 
   test('a restarted node that decides an old slot again does not add samples', () => {
@@ -245,6 +243,17 @@ describe('liveness', () => {
     const r = run([invoke(0, 1, undefined, 'n3'), { kind: 'crash', t: 10, node: 'n3' }], {}, header(), 5000);
     expect(r['liveness.undecided']?.value).toBe(0);
     expect(r['liveness.undecided']?.detail).toMatchObject({ lostInCrash: 1, stabilizedAt: 1010 });
+  });
+
+  test('an op sent to a node that is down is lost, not undecided', () => {
+    const events: TraceEvent[] = [
+      { kind: 'crash', t: 0, node: 'n3' },
+      invoke(10, 1, undefined, 'n3'),
+      { kind: 'restart', t: 20, node: 'n3' },
+    ];
+    const r = run(events, {}, header(), 5000);
+    expect(r['liveness.undecided']?.value).toBe(0);
+    expect(r['liveness.undecided']?.detail).toMatchObject({ lostInCrash: 1, stabilizedAt: 1020 });
   });
 
   test('a fault never healed, no quorum live, or a trace too short: reasons', () => {
