@@ -51,7 +51,7 @@ describe('synod conform', () => {
     expect(r.code).toBe(10);
     expect(r.stdout).toContain('quorum');
     expect(r.stdout).toMatch(/not a phase-2 quorum|no acceptor had voted/);
-    expect(r.stdout).toMatch(/line 18  decide n1 s0 "x"/); // the decide, with its line
+    expect(r.stdout).toMatch(/line 18 {2}decide n1 s0 "x"/); // the decide, with its line
   });
 
   it('writes every report to --out', () => {
@@ -77,8 +77,8 @@ describe('synod conform', () => {
     writeFileSync(join(many, 'b.ndjson'), readFileSync(broken));
     const r = synod(['conform', many, '--json']);
     expect(r.code).toBe(10);
-    const res = JSON.parse(r.stdout);
-    expect(res.traces.map((t: { verdict: string }) => t.verdict)).toEqual(['conforms', 'violated']);
+    const res = JSON.parse(r.stdout) as { traces: Array<{ verdict: string }> };
+    expect(res.traces.map((t) => t.verdict)).toEqual(['conforms', 'violated']);
     const g = synod(['conform', `${many}/*.ndjson`, '--json']);
     expect(JSON.parse(g.stdout).traces).toHaveLength(2);
     expect(sub).toBeTruthy();
@@ -111,6 +111,57 @@ describe('synod conform', () => {
     expect(r.code).toBe(150);
     expect(r.stdout + r.stderr).toMatch(/bad\.ndjson:4:\d+: truncated-line/);
     expect(r.stderr).not.toMatch(/at .*\.js:\d+/);
+  });
+
+  // The malformed-input zoo: every kind of broken trace gets its code and exit 150, never a crash.
+  const head = lines[0] as string;
+  const ev = lines[1] as string;
+  it.each([
+    ['empty file', '', 'missing-header'],
+    ['no header', `${ev}\n`, 'missing-header'],
+    ['two headers', `${head}\n${head}\n${ev}\n`, 'duplicate-header'],
+    ['truncated last line', `${head}\n${ev.slice(0, 30)}`, 'truncated-line'],
+    ['not JSON', `${head}\n{"kind":"crash",,}\n`, 'invalid-json'],
+    [
+      'not UTF-8',
+      Buffer.concat([
+        Buffer.from(`${head}\n{"kind":"crash","node":"n`),
+        Buffer.from([0xff]),
+        Buffer.from('"}\n'),
+      ]),
+      'invalid-utf8',
+    ],
+    [
+      'enormous number',
+      `${head}\n{"kind":"decide","node":"n1","slot":1e400,"value":1}\n`,
+      'number-out-of-range',
+    ],
+    [
+      'unsafe integer',
+      `${head}\n{"kind":"decide","node":"n1","slot":9007199254740993,"value":1}\n`,
+      'number-out-of-range',
+    ],
+    ['unknown kind', `${head}\n{"kind":"teleport","node":"n1"}\n`, 'unknown-kind'],
+    [
+      '__proto__ key',
+      `${head}\n{"kind":"crash","node":"n1","x":{"__proto__":{"polluted":1}}}\n`,
+      'forbidden-key',
+    ],
+    ['unknown node', `${head}\n{"kind":"crash","node":"n9"}\n`, 'unknown-node'],
+    ['unknown field', `${head}\n{"kind":"crash","node":"n1","colour":"red"}\n`, 'invalid-event'],
+    ['other format', `{"kind":"header","format":"jepsen","version":1}\n`, 'unsupported-format'],
+  ])('malformed: %s -> %s, exit 150', (name, text, code) => {
+    const p = join(dir, `zoo-${name.replace(/\W+/g, '-')}.ndjson`);
+    writeFileSync(p, text);
+    const r = synod(['conform', p, '--json']);
+    expect(r.code).toBe(150);
+    const res = JSON.parse(r.stdout) as {
+      verdict: string;
+      traces: Array<{ errors: Array<{ code: string }> }>;
+    };
+    expect(res.verdict).toBe('malformed');
+    expect(res.traces[0]?.errors.map((e) => e.code)).toContain(code);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
   it.each([

@@ -165,7 +165,7 @@ async function run(args: string[], io: Io): Promise<number> {
   if (fileFormats.length > 0) {
     mkdirSync(outDir, { recursive: true });
     for (const f of fileFormats) {
-      const file = path.join(outDir, FORMATS[f] as string);
+      const file = path.join(outDir, FORMATS[f]);
       const text =
         f === 'json'
           ? renderJson(result)

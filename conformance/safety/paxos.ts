@@ -158,7 +158,10 @@ export function createPaxosSafety(
   const settled = new SettledSlots();
   const allMask = header.nodes.length >= 31 ? -1 : (1 << header.nodes.length) - 1;
   const inv = Object.fromEntries(
-    Object.keys(PAXOS_INVARIANTS).map((k) => [k, { checks: 0, violations: 0, first: undefined } as InvState]),
+    Object.keys(PAXOS_INVARIANTS).map((k): [string, InvState] => [
+      k,
+      { checks: 0, violations: 0, first: undefined },
+    ]),
   ) as Record<PaxosInvariant, InvState>;
   if (quorums === undefined) {
     const why = options.quorumProblem ?? 'the quorum system is unknown';
@@ -805,8 +808,16 @@ export function createPaxosSafety(
           else if (!appliedBits.has(ev.op)) failed.set(ev.op, at);
           break;
         }
+        case 'crash':
+        case 'state':
+        case 'persist':
+        case 'timer':
+        case 'fault':
+        case 'heal':
+        case 'reconfig':
+          break; // nothing a safety rule of Paxos reads (promises are judged from messages)
         default:
-          break;
+          break; // x- extension events
       }
     },
 
