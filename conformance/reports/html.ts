@@ -7,7 +7,7 @@ import { PAGE_CSS, PAGE_SCRIPT } from './htmlAssets.js';
 import {
   VERDICT_TEXT,
   errorText,
-  firstViolation,
+  allViolations,
   invariantSummary,
   thresholdSummary,
   thresholdText,
@@ -64,15 +64,14 @@ function pageText(result: ConformResult): Record<string, unknown> {
   };
 }
 
-function windowOf(t: TraceConformance): Record<string, unknown> | null {
-  const first = firstViolation(t);
-  if (first === undefined) return null;
-  return {
-    invariant: first.invariant.name,
-    message: first.violation.message,
-    lines: windowLines(first.violation),
-    json: first.violation.window.map((w) => `line ${w.line}: ${JSON.stringify(w.event)}`).join('\n'),
-  };
+function windowOf(t: TraceConformance): Array<Record<string, unknown>> {
+  // Every violated invariant's first violation; the diagram highlights the first one's window.
+  return allViolations(t).map(({ invariant, violation }) => ({
+    invariant: invariant.name,
+    message: violation.message,
+    lines: windowLines(violation),
+    json: violation.window.map((w) => `line ${w.line}: ${JSON.stringify(w.event)}`).join('\n'),
+  }));
 }
 
 /**

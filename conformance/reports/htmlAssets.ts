@@ -181,25 +181,24 @@ export const PAGE_SCRIPT = String.raw`
         return [{ text: st, cls: 's-' + inv.status }, { text: inv.name, cls: 'mono' }, fmtCount(inv.checks), inv.description, note];
       }), [0, 0, 1, 0, 0]));
     }
-    var win = text.windows[ti];
+    var wins = text.windows[ti] || [];
     var highlight = {};
     var diagramApi = null;
-    if (win) {
-      win.lines.forEach(function (w) { highlight[w.line] = true; });
+    wins.forEach(function (win, wi) {
+      if (wi === 0) win.lines.forEach(function (w) { highlight[w.line] = true; });
       var box = h('div', { cls: 'violation', 'data-role': 'violation' });
       box.appendChild(h('p', null, [h('strong', { text: 'Violation of ' + win.invariant + ': ' }), win.message]));
       var list = h('ul', { cls: 'window mono' });
-      win.lines.forEach(function (w, k) {
+      win.lines.forEach(function (w) {
         var li = h('li', { 'data-line': w.line, title: 'Show in the diagram' }, [h('span', { cls: 'ln', text: 'line ' + w.line }), w.text]);
         li.addEventListener('click', function () { if (diagramApi) diagramApi.focusLine(w.line); });
         list.appendChild(li);
-        void k;
       });
       box.appendChild(list);
       var det = h('details', null, [h('summary', { text: 'events as JSON' }), h('pre', { text: win.json })]);
       box.appendChild(det);
       sec.appendChild(box);
-    }
+    });
     if (t.metrics.length > 0) {
       sec.appendChild(h('h3', { text: 'Metrics' }));
       sec.appendChild(table(['metric', 'p50', 'p95', 'p99', 'max', 'count / value', 'description'], t.metrics.map(function (m) {

@@ -101,17 +101,6 @@ export function thresholdText(
   };
 }
 
-/** The first violated invariant of a trace (the one whose window the reports show), if any. */
-export function firstViolation(
-  trace: TraceConformance,
-): { invariant: InvariantResult; violation: Violation } | undefined {
-  for (const inv of trace.invariants) {
-    if (inv.status === 'violated' && inv.violation !== undefined)
-      return { invariant: inv, violation: inv.violation };
-  }
-  return undefined;
-}
-
 /** Every violated invariant's first violation, in report order. */
 export function allViolations(
   trace: TraceConformance,
