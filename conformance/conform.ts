@@ -211,10 +211,6 @@ function safetyFor(header: TraceHeader): { safety: TraceObserver<InvariantResult
     if (!(e instanceof QuorumError)) throw e;
     quorumProblem = e.message;
   }
-  if (header.nodes.length > 31) {
-    quorums = undefined;
-    quorumProblem = `quorum checks support at most 31 nodes; the trace has ${header.nodes.length}`;
-  }
   return {
     safety: createPaxosSafety(header, { quorums, ...(quorumProblem === undefined ? {} : { quorumProblem }) }),
   };
@@ -230,11 +226,14 @@ export type { WindowEvent };
  */
 export function expandTraceInputs(inputs: readonly string[]): string[] {
   const out: string[] = [];
+  const add = (files: string[]): void => {
+    for (const f of files) if (!out.includes(f)) out.push(f);
+  };
   for (const input of inputs) {
     if (/[*?]/.test(input)) {
       const found = globFiles(input);
       if (found.length === 0) throw new ConformInputError('no-traces', `no file matches ${input}`);
-      out.push(...found);
+      add(found);
       continue;
     }
     let st;
@@ -248,9 +247,9 @@ export function expandTraceInputs(inputs: readonly string[]): string[] {
       if (found.length === 0) {
         throw new ConformInputError('no-traces', `no .ndjson or .jsonl trace under ${input}`);
       }
-      out.push(...found);
+      add(found);
     } else {
-      out.push(input);
+      add([input]);
     }
   }
   return out;
@@ -260,8 +259,18 @@ function walk(dir: string): string[] {
   const out: string[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const p = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...walk(p));
-    else if (entry.isFile()) out.push(p);
+    // Follow symbolic links (a linked trace or folder counts as itself).
+    let kind: 'dir' | 'file' | 'other' = entry.isDirectory() ? 'dir' : entry.isFile() ? 'file' : 'other';
+    if (entry.isSymbolicLink()) {
+      try {
+        const st = statSync(p);
+        kind = st.isDirectory() ? 'dir' : st.isFile() ? 'file' : 'other';
+      } catch {
+        kind = 'other'; // a dangling link
+      }
+    }
+    if (kind === 'dir') out.push(...walk(p));
+    else if (kind === 'file') out.push(p);
   }
   return out;
 }
@@ -275,14 +284,15 @@ function globFiles(pattern: string): string[] {
       .slice(firstWild)
       .map((p) =>
         p === '**'
-          ? '(?:.*/)?'
+          ? '(?:[^/]+/)*'
           : `${p
               .replace(/[.+^${}()|[\]\\]/g, '\\$&')
               .replace(/\*/g, '[^/]*')
               .replace(/\?/g, '[^/]')}/`,
       )
       .join('')
-      .replace(/\/$/, '')}$`,
+      .replace(/\/$/, '')
+      .replace(/\(\?:\[\^\/\]\+\/\)\*$/, '.+')}$`,
   );
   let files: string[];
   try {

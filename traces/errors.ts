@@ -18,6 +18,7 @@ export const TRACE_ERROR_CODES = [
   'unknown-kind',
   'invalid-event',
   'unknown-node',
+  'too-deep',
 ] as const;
 
 /**
@@ -31,7 +32,8 @@ export const TRACE_ERROR_CODES = [
  * - `forbidden-key`: an object key `__proto__`, `constructor` or `prototype`;
  * - `number-out-of-range`: an integer field beyond 2^53 - 1, or a number beyond the double range;
  * - `unknown-kind`: an event kind that is neither known nor an `x-` extension;
- * - `unknown-node`: a node name the header does not list.
+ * - `unknown-node`: a node name the header does not list;
+ * - `too-deep`: arrays and objects nested more than 256 levels deep.
  */
 export type TraceErrorCode = (typeof TRACE_ERROR_CODES)[number];
 

@@ -47,6 +47,26 @@ export interface TraceValidation {
 }
 
 const CHUNK = 1 << 16;
+/** Deepest nesting of arrays and objects accepted in a line. */
+const MAX_DEPTH = 256;
+
+/** Offset of the bracket that opens level `max + 1` of `text` (valid JSON), or -1. */
+function depthExceeded(text: string, max: number): number {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return i;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return -1;
+}
 const NEWLINE = 0x0a;
 
 /**
@@ -275,6 +295,22 @@ export class TraceReader implements AsyncIterable<TraceRecord> {
           ...(m === null ? {} : { column: columnAt(text, m.index) }),
           field: at,
           expected: 'no __proto__, constructor or prototype keys',
+        });
+        return;
+      }
+    }
+    // A line nested deeper than any trace needs would overflow the stack of whatever walks it
+    // next (reports, canonical comparison): it is an error, found by a scan of long lines only.
+    if (text.length > MAX_DEPTH * 2) {
+      const at = depthExceeded(text, MAX_DEPTH);
+      if (at !== -1) {
+        this.#expectHeader = false;
+        this.#add({
+          code: 'too-deep',
+          message: `the line nests arrays and objects more than ${MAX_DEPTH} levels deep`,
+          line,
+          column: columnAt(text, at),
+          expected: `at most ${MAX_DEPTH} levels of nesting`,
         });
         return;
       }

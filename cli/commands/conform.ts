@@ -163,19 +163,24 @@ async function run(args: string[], io: Io): Promise<number> {
   const files: string[] = [];
   const fileFormats = formats.filter((f) => f !== 'terminal');
   if (fileFormats.length > 0) {
-    mkdirSync(outDir, { recursive: true });
-    for (const f of fileFormats) {
-      const file = path.join(outDir, FORMATS[f]);
-      const text =
-        f === 'json'
-          ? renderJson(result)
-          : f === 'junit'
-            ? renderJunit(result)
-            : f === 'markdown'
-              ? renderMarkdown(result)
-              : renderHtml(result);
-      writeFileSync(file, text);
-      files.push(file);
+    try {
+      mkdirSync(outDir, { recursive: true });
+      for (const f of fileFormats) {
+        const file = path.join(outDir, FORMATS[f]);
+        const text =
+          f === 'json'
+            ? renderJson(result)
+            : f === 'junit'
+              ? renderJunit(result)
+              : f === 'markdown'
+                ? renderMarkdown(result)
+                : renderHtml(result);
+        writeFileSync(file, text);
+        files.push(file);
+      }
+    } catch (e) {
+      const why = e instanceof Error ? e.message.replace(/^\w+: /, '') : String(e);
+      throw new UsageError('E_OUT', `cannot write the reports to ${outDir}: ${why}`, NAME);
     }
   }
   if (values['json'] === true) {

@@ -134,6 +134,21 @@ export function createPaxosSafety(
   header: TraceHeader,
   options: PaxosSafetyOptions,
 ): TraceObserver<InvariantResult[]> {
+  if (header.nodes.length > MAX_NODES) {
+    // Node sets are 31-bit masks: larger clusters are reported as not checked, never misjudged.
+    const reason = `synod's Paxos checks support clusters of up to ${MAX_NODES} nodes; this trace has ${header.nodes.length}`;
+    return {
+      event: () => undefined,
+      finish: () =>
+        (Object.keys(PAXOS_INVARIANTS) as PaxosInvariant[]).map((name) => ({
+          name,
+          description: PAXOS_INVARIANTS[name],
+          status: 'skipped',
+          checks: 0,
+          reason,
+        })),
+    };
+  }
   const nodeIndex = new Map<string, number>();
   header.nodes.forEach((n, i) => nodeIndex.set(n, i));
   const nodes: NodeState[] = header.nodes.map((_, index) => ({
@@ -152,11 +167,13 @@ export function createPaxosSafety(
   const quorums = options.quorums;
   const memberMask = quorums === undefined ? 0 : maskOf(quorums.members, nodeIndex);
   const keep = options.keepEvents ?? true;
+  // The message rules read Paxos messages; other protocols get the decision and client rules only.
+  const messageRules = PAXOS_FAMILY.has(header.protocol);
   const slots = new Map<number, SlotState>();
   // Slots every node has decided (and the client checks have applied) are settled: only a hash of
   // the decided value and two line numbers stay, so memory follows the undecided part of the log.
   const settled = new SettledSlots();
-  const allMask = header.nodes.length >= 31 ? -1 : (1 << header.nodes.length) - 1;
+  const allMask = (1 << header.nodes.length) - 1;
   const inv = Object.fromEntries(
     Object.keys(PAXOS_INVARIANTS).map((k): [string, InvState] => [
       k,
@@ -171,6 +188,7 @@ export function createPaxosSafety(
   // Ops are forgotten once applied and answered; bit sets remember which were invoked and applied.
   const invoked = new Map<number, Rec & { f: unknown; key: unknown; value: unknown }>();
   const invokedBits = new IdBits();
+  const decidedOps = new IdBits(); // ops in some decided slot, applied or not
   const appliedBits = new IdBits();
   let sawInvoke = false;
   let sawOpInLog = false;
@@ -236,6 +254,7 @@ export function createPaxosSafety(
     value: unknown,
     at: Rec,
   ): void {
+    if (settled.has(slot)) return; // a late vote for a decided, compacted slot: nothing to back
     const s = slotOf(slot);
     let p = s.proposals.find((q) => q.round === b.round && q.node === b.node);
     if (p === undefined) {
@@ -333,6 +352,7 @@ export function createPaxosSafety(
   }
 
   function reportVote(p: PhaseOne, voter: number, slot: number, vote: Vote): void {
+    if (settled.has(slot)) return;
     const list = p.votes.get(slot);
     if (list === undefined) p.votes.set(slot, [{ voter, vote }]);
     else list.push({ voter, vote });
@@ -379,12 +399,20 @@ export function createPaxosSafety(
 
   function selfPromise(owner: NodeState, b: Ballot, at: Rec): void {
     if ((memberMask & (1 << owner.index)) === 0) return;
+    // Its own acceptor promises only if it has not promised or voted a higher ballot.
+    for (const prev of [owner.promised, owner.votedBallot]) {
+      if (prev !== undefined && compareBallot(b.round, b.node, prev.round, prev.node) < 0) return;
+    }
+    owner.promised = { round: b.round, node: b.node, key: '', value: undefined, at };
     const votes: Array<{ slot: number; vote: Vote }> = [];
     for (const [slot, vote] of owner.votes) votes.push({ slot, vote });
     addPromiser(owner, b, owner.index, votes, at);
   }
 
   function onProposal(owner: NodeState, slot: number, b: Ballot, value: unknown, at: Rec): void {
+    // A compacted slot's proposals and votes are gone: a late accept for it is not judged (a
+    // different value could only be decided against agreement, which is still checked).
+    if (settled.has(slot)) return;
     const key = keyOf(value);
     const s = slotOf(slot);
     s.proposed.add(key);
@@ -431,8 +459,14 @@ export function createPaxosSafety(
         }
       }
     }
-    // The proposer votes for its own value (a leader does not message itself).
-    if (nodeIndex.get(b.node) === owner.index && (memberMask & (1 << owner.index)) !== 0) {
+    // The proposer votes for its own value (a leader does not message itself), unless its acceptor
+    // has promised a higher ballot since (a stale leader's acceptor rejects its own accept).
+    const promised = owner.promised;
+    if (
+      nodeIndex.get(b.node) === owner.index &&
+      (memberMask & (1 << owner.index)) !== 0 &&
+      (promised === undefined || compareBallot(b.round, b.node, promised.round, promised.node) >= 0)
+    ) {
       countVote(owner.index, slot, b, key, value, at);
     }
   }
@@ -448,6 +482,7 @@ export function createPaxosSafety(
       s.decidedAt?.line ?? 0,
       s.decidedBy,
       current,
+      s.decidedMask,
     );
     slots.delete(slot);
     for (const n of nodes) {
@@ -466,8 +501,8 @@ export function createPaxosSafety(
     inv['log-prefix'].checks++;
     inv.agreement.checks++;
     inv.validity.checks++;
-    const sameIncarnation =
-      (settled.current(slot) & (1 << n.index)) !== 0 && n.restartLine < settled.line(slot);
+    const bit = 1 << n.index;
+    const sameIncarnation = (settled.current(slot) & bit) !== 0 && n.restartLine < settled.line(slot);
     if (sameIncarnation) {
       violate('integrity', {
         message: `${name} decided slot ${slot} again without restarting since it first decided it (every node had decided the slot by line ${settled.line(slot)}).`,
@@ -481,7 +516,7 @@ export function createPaxosSafety(
       // this node's own earlier decision. (Validity and quorum of the new value are not judged: the
       // slot's proposals and votes were dropped when it settled.)
       const first = settled.by(slot);
-      if (header.nodes.length > 1) {
+      if ((settled.ever(slot) & ~bit) !== 0) {
         violate('agreement', {
           message: `${name} decided a value for slot ${slot} different from the one every node had decided (first ${header.nodes[first]}, at line ${settled.firstLine(slot)}).`,
           slot,
@@ -489,7 +524,7 @@ export function createPaxosSafety(
           window: win(at),
         });
       }
-      if (!sameIncarnation) {
+      if (!sameIncarnation && (settled.ever(slot) & bit) !== 0) {
         violate('log-prefix', {
           message: `${name} decided slot ${slot} again after restarting, with a different value than the one it (and every node) had decided before.`,
           slot,
@@ -498,6 +533,13 @@ export function createPaxosSafety(
         });
       }
     }
+    // This decision is now the node's latest of the slot: nodes that restarted since the slot's
+    // last recorded decision drop out of "decided in the current incarnation".
+    let current = settled.current(slot);
+    for (const m of nodes) {
+      if ((current & (1 << m.index)) !== 0 && m.restartLine > settled.line(slot)) current &= ~(1 << m.index);
+    }
+    settled.update(slot, at.line, current | bit, settled.ever(slot) | bit);
   }
 
   function onDecide(n: NodeState, slot: number, value: unknown, ballot: Ballot | undefined, at: Rec): void {
@@ -574,6 +616,7 @@ export function createPaxosSafety(
     if (sawInvoke) {
       for (const op of opsIn(value)) {
         sawOpInLog = true;
+        decidedOps.add(op);
         if (!invokedBits.has(op)) {
           violate('validity', {
             message: `${name} decided slot ${slot} with a command for client op ${op}, which no client invoked before.`,
@@ -586,7 +629,7 @@ export function createPaxosSafety(
       }
     }
     // quorum
-    if (quorums !== undefined) {
+    if (quorums !== undefined && sawProposals) {
       inv.quorum.checks++;
       const ok = s.proposals.some(
         (p) =>
@@ -615,6 +658,7 @@ export function createPaxosSafety(
   }
 
   let sawProposals = false;
+  let sawReconfig = false;
 
   /** Applies the global decided log in slot order (client-level checks) and drops settled slots. */
   function applyLog(line: number): void {
@@ -640,6 +684,11 @@ export function createPaxosSafety(
       }
       appliedUpTo++;
       if (s.decidedMask === allMask) settle(appliedUpTo - 1, s, line);
+      // Slots far behind the applied log are compacted even if some node never decided them (a
+      // node down for good, a learner outside the header's voters): memory stays bounded.
+      const old = appliedUpTo - 1 - COMPACT_LAG;
+      const o = old >= 0 ? slots.get(old) : undefined;
+      if (o !== undefined && o.decidedKey !== undefined) settle(old, o, line);
     }
   }
 
@@ -707,18 +756,32 @@ export function createPaxosSafety(
       switch (ev.kind) {
         case 'send':
         case 'recv': {
-          const msg = ev.msg as {
+          if (ev.kind === 'recv') sawRecv = true;
+          // A forged, equivocating or replayed message is not the sender's own act (the fidelity
+          // metric judges those); nodes a reconfiguration added are outside these rules.
+          if (ev.adversarial === true || !messageRules) break;
+          const self = nodeIndex.get(ev.node);
+          const peerName = ev.kind === 'send' ? ev.to : ev.from;
+          const peer = nodeIndex.get(peerName);
+          if (self === undefined || peer === undefined) break;
+          const n = nodes[self] as NodeState;
+          const raw = ev.msg as {
             type: string;
-            ballot?: Ballot;
-            slot?: number;
+            ballot?: unknown;
+            slot?: unknown;
             value?: unknown;
             accepted?: unknown;
           };
-          const self = nodeIndex.get(ev.node) as number;
-          const n = nodes[self] as NodeState;
-          const peerName = ev.kind === 'send' ? ev.to : ev.from;
-          const peer = nodeIndex.get(peerName) as number;
-          if (ev.kind === 'recv') sawRecv = true;
+          // Untyped protocols may carry anything: only well-shaped ballots and slots are judged.
+          const ballot = ballotOf(raw.ballot);
+          if (raw.slot !== undefined && !isSlot(raw.slot)) break;
+          const msg = {
+            type: raw.type,
+            ballot,
+            slot: raw.slot,
+            value: raw.value,
+            accepted: raw.accepted,
+          };
           switch (msg.type) {
             case 'prepare':
               if (ev.kind === 'send' && msg.ballot !== undefined && msg.ballot.node === ev.node) {
@@ -732,7 +795,7 @@ export function createPaxosSafety(
               if (ev.kind === 'send') {
                 onPromiseSent(n, msg.ballot, at);
                 // Without recv events, a sent promise stands for the proposer's knowledge.
-                if (!sawRecv && peer !== undefined && msg.ballot.node === peerName) {
+                if (!sawRecv && msg.ballot.node === peerName) {
                   addPromiser(nodes[peer] as NodeState, msg.ballot, self, promisedVotes(msg, at), at);
                 }
               } else if (msg.ballot.node === ev.node) {
@@ -747,7 +810,7 @@ export function createPaxosSafety(
               if (ev.kind === 'send') {
                 sawProposals = true;
                 onProposal(n, slot, msg.ballot, msg.value, at);
-              } else {
+              } else if (!settled.has(slot)) {
                 n.lastAccept.set(slot, {
                   round: msg.ballot.round,
                   node: msg.ballot.node,
@@ -760,7 +823,7 @@ export function createPaxosSafety(
             }
             case 'accepted':
               if (ev.kind === 'send' && msg.ballot !== undefined) {
-                onVoteSent(n, msg.slot ?? 0, msg.ballot, msg.value, 'value' in msg, rec(line, ev));
+                onVoteSent(n, msg.slot ?? 0, msg.ballot, msg.value, 'value' in raw, rec(line, ev));
               }
               break;
             default:
@@ -768,17 +831,16 @@ export function createPaxosSafety(
           }
           break;
         }
-        case 'decide':
-          onDecide(
-            nodes[nodeIndex.get(ev.node) as number] as NodeState,
-            ev.slot,
-            ev.value,
-            ev.ballot,
-            rec(line, ev),
-          );
+        case 'decide': {
+          const i = nodeIndex.get(ev.node);
+          if (i === undefined) break; // a node a reconfiguration added
+          onDecide(nodes[i] as NodeState, ev.slot, ev.value, ev.ballot, rec(line, ev));
           break;
+        }
         case 'restart': {
-          const n = nodes[nodeIndex.get(ev.node) as number] as NodeState;
+          const i = nodeIndex.get(ev.node);
+          if (i === undefined) break;
+          const n = nodes[i] as NodeState;
           n.restarts++;
           n.restartAt = rec(line, ev);
           n.restartLine = line;
@@ -808,13 +870,15 @@ export function createPaxosSafety(
           else if (!appliedBits.has(ev.op)) failed.set(ev.op, at);
           break;
         }
+        case 'reconfig':
+          sawReconfig = true;
+          break;
         case 'crash':
         case 'state':
         case 'persist':
         case 'timer':
         case 'fault':
         case 'heal':
-        case 'reconfig':
           break; // nothing a safety rule of Paxos reads (promises are judged from messages)
         default:
           break; // x- extension events
@@ -824,6 +888,9 @@ export function createPaxosSafety(
     finish(_end: TraceEnd): InvariantResult[] {
       if (sawOpInLog) {
         for (const [op, at] of pendingOk) {
+          // In a decided slot, but behind a slot no node decided: it cannot be applied in log
+          // order, so its result is not judged (and it is not missing).
+          if (decidedOps.has(op)) continue;
           const inv0 = invoked.get(op);
           violate('client-exactly-once', {
             message: `Client op ${op} was answered ok, but no node decided a slot holding it by the end of the trace.`,
@@ -842,6 +909,20 @@ export function createPaxosSafety(
         if (inv.quorum.skipped === undefined)
           inv.quorum.skipped = 'the trace has no phase-2 messages to count votes from';
       }
+      if (!messageRules) {
+        const why = `the ${header.protocol} protocol does not use Paxos messages; its own rules are not checked yet`;
+        for (const name of ['acceptor-accept', 'acceptor-promise', 'proposer-value', 'quorum'] as const) {
+          inv[name].skipped = why;
+        }
+      }
+      if (sawReconfig) {
+        // The quorum in force changes with the slot; judging against the header's would be wrong.
+        const why =
+          'the trace reconfigures its quorum system (reconfig events), which these checks do not follow yet';
+        for (const name of ['proposer-value', 'quorum'] as const) {
+          inv[name] = { checks: 0, violations: 0, first: undefined, skipped: why };
+        }
+      }
       if (inv['acceptor-promise'].checks === 0)
         inv['acceptor-promise'].skipped ??= 'the trace has no promise messages';
       if (inv['acceptor-accept'].checks === 0)
@@ -859,14 +940,19 @@ export function createPaxosSafety(
 
   function promisedVotes(msg: { accepted?: unknown }, at: Rec): Array<{ slot: number; vote: Vote }> {
     const acc = msg.accepted;
-    if (acc === undefined) return [];
-    const list = Array.isArray(acc)
-      ? (acc as Array<{ slot?: number; ballot: Ballot; value: unknown }>)
-      : [acc as { slot?: number; ballot: Ballot; value: unknown }];
-    return list.map((v) => ({
-      slot: v.slot ?? 0,
-      vote: { round: v.ballot.round, node: v.ballot.node, key: keyOf(v.value), value: v.value, at },
-    }));
+    if (acc === undefined || acc === null) return [];
+    const out: Array<{ slot: number; vote: Vote }> = [];
+    for (const v of Array.isArray(acc) ? (acc as unknown[]) : [acc]) {
+      if (typeof v !== 'object' || v === null) continue; // an untyped protocol's own shape
+      const { slot, ballot, value } = v as { slot?: unknown; ballot?: unknown; value?: unknown };
+      const b = ballotOf(ballot);
+      if (b === undefined || (slot !== undefined && !isSlot(slot))) continue;
+      out.push({
+        slot: slot ?? 0,
+        vote: { round: b.round, node: b.node, key: keyOf(value), value, at },
+      });
+    }
+    return out;
   }
 }
 
@@ -922,6 +1008,12 @@ class IdBits {
   }
 }
 
+/** Most nodes a trace may have for these checks (node sets are bitmasks). */
+const MAX_NODES = 30;
+
+/** Decided slots this far behind the applied log are compacted even when some node has not decided them. */
+const COMPACT_LAG = 4096;
+
 /** Slots beyond this are never settled (their bookkeeping would need huge arrays). */
 const SETTLE_LIMIT = 1 << 27;
 
@@ -933,6 +1025,7 @@ class SettledSlots {
   #first = new Float64Array(0);
   #by = new Uint8Array(0);
   #current = new Int32Array(0);
+  #ever = new Int32Array(0);
 
   has(slot: number): boolean {
     return slot >= 0 && slot < this.#flags.length && this.#flags[slot] === 1;
@@ -952,7 +1045,23 @@ class SettledSlots {
   current(slot: number): number {
     return this.#current[slot] ?? 0;
   }
-  add(slot: number, hash: number, line: number, first: number, by: number, current: number): void {
+  ever(slot: number): number {
+    return this.#ever[slot] ?? 0;
+  }
+  update(slot: number, line: number, current: number, ever: number): void {
+    this.#line[slot] = line;
+    this.#current[slot] = current;
+    this.#ever[slot] = ever;
+  }
+  add(
+    slot: number,
+    hash: number,
+    line: number,
+    first: number,
+    by: number,
+    current: number,
+    ever: number,
+  ): void {
     if (slot >= this.#flags.length) this.#grow(Math.max(slot + 1, this.#flags.length * 2, 1024));
     this.#flags[slot] = 1;
     this.#hash[slot] = hash;
@@ -960,6 +1069,7 @@ class SettledSlots {
     this.#first[slot] = first;
     this.#by[slot] = by;
     this.#current[slot] = current;
+    this.#ever[slot] = ever;
   }
   #grow(size: number): void {
     const f = new Uint8Array(size);
@@ -980,6 +1090,9 @@ class SettledSlots {
     const c = new Int32Array(size);
     c.set(this.#current);
     this.#current = c;
+    const e = new Int32Array(size);
+    e.set(this.#ever);
+    this.#ever = e;
   }
 }
 
@@ -991,4 +1104,20 @@ function hash32(text: string): number {
     h = Math.imul(h, 0x01000193);
   }
   return h | 0;
+}
+
+/** Protocols whose traces use the Paxos messages of traces/README.md. */
+const PAXOS_FAMILY: ReadonlySet<string> = new Set(['paxos', 'multipaxos', 'adaptive']);
+
+/** A ballot `{round, node}` when the value has that shape, else undefined. */
+function ballotOf(x: unknown): Ballot | undefined {
+  if (typeof x !== 'object' || x === null) return undefined;
+  const { round, node } = x as { round?: unknown; node?: unknown };
+  return typeof round === 'number' && Number.isFinite(round) && typeof node === 'string'
+    ? (x as Ballot)
+    : undefined;
+}
+
+function isSlot(x: unknown): x is number {
+  return typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
 }
