@@ -1,6 +1,6 @@
 // `synod conform` through the real binary: exit codes by verdict, the reports it writes, directory
 // and glob inputs, thresholds, and bad input answered in one line (never a stack trace).
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -175,6 +175,24 @@ describe('synod conform', () => {
     expect(r.code).toBe(150);
     expect(r.stderr).toMatch(message);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('--out naming a file exits 150 with one line', () => {
+    const r = synod(['conform', example, '--report', 'json', '--out', example]);
+    expect(r.code).toBe(150);
+    expect(r.stderr).toMatch(/cannot write the reports to/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('a ** glob finds traces at any depth, each once', () => {
+    const root = mkdtempSync(join(dir, 'deep-'));
+    mkdirSync(join(root, 'a', 'b'), { recursive: true });
+    writeFileSync(join(root, 'top.ndjson'), readFileSync(example));
+    writeFileSync(join(root, 'a', 'b', 'low.ndjson'), readFileSync(example));
+    const r = synod(['conform', `${root}/**`, `${root}/**/*.ndjson`, '--json']);
+    expect(r.code).toBe(0);
+    const res = JSON.parse(r.stdout) as { traces: Array<{ source: string }> };
+    expect(res.traces.map((t) => t.source.slice(root.length))).toEqual(['/a/b/low.ndjson', '/top.ndjson']);
   });
 
   it('a thresholds file with an unknown metric exits 150 and names it', () => {
