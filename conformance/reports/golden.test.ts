@@ -22,19 +22,22 @@ const renderers: Array<[string, (r: ConformResult) => string]> = [
   ['md', renderMarkdown],
 ];
 
+/** Compares with the golden file; writes it under UPDATE_GOLDEN=1 (or when missing, then fails). */
+function matchGolden(file: string, actual: string): void {
+  if (update || !existsSync(file)) {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(file, actual);
+    if (!update) throw new Error(`${file} was missing and has been written: review it and run again`);
+  }
+  expect(actual).toBe(readFileSync(file, 'utf8'));
+}
+
 const results: Array<[string, ConformResult]> = [...Object.entries(fixtures()), ['hostile', hostileResult()]];
 
 describe('golden files', () => {
   for (const [name, result] of results) {
     test.each(renderers)(`${name}.%s`, (ext, render) => {
-      const file = `${dir}${name}.${ext}`;
-      const actual = render(result);
-      if (update || !existsSync(file)) {
-        mkdirSync(dir, { recursive: true });
-        writeFileSync(file, actual);
-        if (!update) throw new Error(`${file} was missing and has been written: review it and run again`);
-      }
-      expect(actual).toBe(readFileSync(file, 'utf8'));
+      matchGolden(`${dir}${name}.${ext}`, render(result));
     });
   }
 });
@@ -49,14 +52,7 @@ describe('golden files of corpus traces', () => {
         deterministic: true,
         toolVersion: '0.0.0',
       });
-      const file = `${dir}corpus-${name}.${ext}`;
-      const actual = render(result);
-      if (update || !existsSync(file)) {
-        mkdirSync(dir, { recursive: true });
-        writeFileSync(file, actual);
-        if (!update) throw new Error(`${file} was missing and has been written: review it and run again`);
-      }
-      expect(actual).toBe(readFileSync(file, 'utf8'));
+      matchGolden(`${dir}corpus-${name}.${ext}`, render(result));
     });
   }
 });
