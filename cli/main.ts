@@ -8,6 +8,7 @@ import { initCommand } from './commands/init.js';
 import { lintCommand } from './commands/lint.js';
 import { simulateCommand } from './commands/simulate.js';
 import { tlcCommand } from './commands/tlc.js';
+import { traceCommand } from './commands/trace.js';
 import type { Command } from './Command.js';
 import { ExitCode, UsageError } from './errors.js';
 import type { Io } from './io.js';
@@ -21,6 +22,7 @@ export const commands: readonly Command[] = [
   lintCommand,
   simulateCommand,
   tlcCommand,
+  traceCommand,
 ];
 
 /** The package version, read from package.json. */
