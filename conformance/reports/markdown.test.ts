@@ -50,7 +50,7 @@ describe('renderMarkdown', () => {
 
   test('several traces: a summary table first, with every row', () => {
     const md = renderMarkdown(fixtures()['multi']!);
-    expect(md.startsWith('## ❌ malformed (3 of 4 traces, exit 150)')).toBe(true);
+    expect(md.startsWith('## ❌ malformed (3 of 4 traces fail, exit 150)')).toBe(true);
     const summary = tables(md)[0]!;
     expect(summary.map((r) => r[0])).toEqual([
       'verdict',

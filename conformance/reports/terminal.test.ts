@@ -59,7 +59,7 @@ describe('renderTerminal', () => {
   test('several traces: a summary table with one row per trace first', () => {
     const out = plain('multi');
     const lines = out.split('\n');
-    expect(lines[0]).toBe('✗ malformed (3 of 4 traces, exit 150)');
+    expect(lines[0]).toBe('✗ malformed (3 of 4 traces fail, exit 150)');
     expect(lines[2]).toBe('Traces');
     expect(lines[3]).toMatch(/^ {2}verdict +trace +events +invariants +thresholds$/);
     expect(lines[4]).toMatch(

@@ -191,11 +191,12 @@ export function thresholdSummary(t: TraceConformance): string {
   return s;
 }
 
-/** The headline: `✗ safety violated (1 of 3 traces, exit 10)`. */
+/** The headline: `✗ safety violated (1 of 3 traces fail, exit 10)`. */
 export function headline(result: ConformResult): string {
   const bad = result.traces.filter((t) => t.verdict !== 'conforms').length;
   const n = result.traces.length;
-  const scope = n === 1 ? '1 trace' : result.verdict === 'conforms' ? `${n} traces` : `${bad} of ${n} traces`;
+  const scope =
+    n === 1 ? '1 trace' : result.verdict === 'conforms' ? `${n} traces` : `${bad} of ${n} traces fail`;
   return `${verdictMark(result.verdict)} ${VERDICT_TEXT[result.verdict]} (${scope}, exit ${result.exitCode})`;
 }
 
