@@ -4,7 +4,7 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { readTrace } from '../traces/index.js';
-import type { TraceError, TraceEvent, TraceHeader, TraceSource } from '../traces/index.js';
+import type { TraceEvent, TraceHeader, TraceSource } from '../traces/index.js';
 import { createMetrics } from './metrics/index.js';
 import { QuorumError, quorumsOf } from './quorum.js';
 import type { Quorums } from './quorum.js';
@@ -20,7 +20,6 @@ import type {
   TraceConformance,
   TraceObserver,
   Verdict,
-  WindowEvent,
 } from './types.js';
 
 /** Options of {@link conform}. */
@@ -140,7 +139,6 @@ async function conformOne(
   let lastTime = 0;
   let events = 0;
   let nextProgress = 0;
-  const extraErrors: TraceError[] = [];
   for await (const batch of reader.batches()) {
     if (header === undefined) {
       header = reader.header;
@@ -171,7 +169,7 @@ async function conformOne(
   const invariants = safety?.finish(end) ?? [];
   const metricResults = metrics?.finish(end) ?? [];
   const timelineResult = timeline?.finish(end);
-  const errors = [...reader.errors, ...extraErrors];
+  const errors = reader.errors;
   const thresholdResults = thresholds === undefined ? [] : applyThresholds(thresholds, metricResults);
   const verdict: Verdict =
     errors.length > 0 || header === undefined
@@ -215,9 +213,6 @@ function safetyFor(header: TraceHeader): { safety: TraceObserver<InvariantResult
     safety: createPaxosSafety(header, { quorums, ...(quorumProblem === undefined ? {} : { quorumProblem }) }),
   };
 }
-
-/** The events of a violation window, as kept (exported for reports and tests). */
-export type { WindowEvent };
 
 /**
  * Expands trace inputs: a file stays itself, a directory gives every `.ndjson`/`.jsonl` file under

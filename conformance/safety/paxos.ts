@@ -10,7 +10,7 @@
 // - a proposer "knows" the promises it has received (`recv` events); traces without any `recv`
 //   use the promises sent to it instead.
 import type { Ballot, TraceEvent, TraceHeader } from '../../traces/index.js';
-import { canonicalJson, opsIn } from '../commands.js';
+import { canonicalJson, commandsIn, opsIn } from '../commands.js';
 import type { Quorums } from '../quorum.js';
 import type { InvariantResult, TraceEnd, TraceObserver, Violation, WindowEvent } from '../types.js';
 
@@ -543,11 +543,11 @@ export function createPaxosSafety(
   }
 
   function onDecide(n: NodeState, slot: number, value: unknown, ballot: Ballot | undefined, at: Rec): void {
-    const key = keyOf(value);
     if (settled.has(slot)) {
       onSettledDecide(n, slot, value, at);
       return;
     }
+    const key = keyOf(value);
     const s = slotOf(slot);
     const name = header.nodes[n.index] as string;
     // integrity
@@ -665,7 +665,7 @@ export function createPaxosSafety(
     for (;;) {
       const s = slots.get(appliedUpTo);
       if (s === undefined || s.decidedKey === undefined) return;
-      for (const cmd of Array.isArray(s.decidedValue) ? s.decidedValue : [s.decidedValue]) {
+      for (const cmd of commandsIn(s.decidedValue)) {
         const op = opsIn(cmd)[0];
         if (op === undefined) continue;
         if (appliedBits.has(op)) continue; // a duplicate: applied once, at its first slot
