@@ -285,6 +285,30 @@ export class Harness {
     this.start(node, { ...this.durable.get(node)! });
   }
 
+  /**
+   * The recorded run as synod-trace text (header, one `send` per recorded message, one `decide`
+   * per decision), for tests that check the messages against the trace schema.
+   */
+  traceText(protocol: string): string {
+    const lines = [
+      JSON.stringify({
+        kind: 'header',
+        format: 'synod-trace',
+        version: 1,
+        protocol,
+        nodes: this.ids,
+        quorum: { kind: 'majority' },
+      }),
+      ...this.messages.map((m, id) =>
+        JSON.stringify({ kind: 'send', t: m.t, node: m.from, to: m.to, id, msg: m.msg }),
+      ),
+      ...this.decisions.map((d) =>
+        JSON.stringify({ kind: 'decide', t: d.t, node: d.node, slot: d.slot, value: d.value }),
+      ),
+    ];
+    return `${lines.join('\n')}\n`;
+  }
+
   /** Split the nodes into groups that cannot talk to each other (messages in flight are dropped). */
   split(groups: readonly (readonly NodeId[])[]): void {
     this.partition = new Map();

@@ -170,23 +170,7 @@ describe('paxos', () => {
     expect([...types].sort()).toEqual(['accept', 'accepted', 'decide', 'nack', 'prepare', 'promise']);
     const h = runs.at(-1)!;
     h.messages.push(...runs.flatMap((r) => r.messages));
-    const lines = [
-      JSON.stringify({
-        kind: 'header',
-        format: 'synod-trace',
-        version: 1,
-        protocol: 'paxos',
-        nodes: h.ids,
-        quorum: { kind: 'majority' },
-      }),
-      ...h.messages.map((m, id) =>
-        JSON.stringify({ kind: 'send', t: m.t, node: m.from, to: m.to, id, msg: m.msg }),
-      ),
-      ...h.decisions.map((d) =>
-        JSON.stringify({ kind: 'decide', t: d.t, node: d.node, slot: d.slot, value: d.value }),
-      ),
-    ];
-    const v = await validateTrace([lines.join('\n') + '\n']);
+    const v = await validateTrace([h.traceText('paxos')]);
     expect(v.errors).toEqual([]);
     expect(v.ok).toBe(true);
   });
