@@ -24,13 +24,21 @@ export default tseslint.config(
   ...Object.entries({
     traces: [],
     'model-check': [],
-    spec: ['model-check'],
-    impl: ['model-check', 'traces'],
-    conformance: ['traces', 'spec', 'model-check'],
+    quorums: ['traces'],
+    spec: ['model-check', 'quorums'],
+    impl: ['model-check', 'traces', 'quorums'],
+    conformance: ['traces', 'spec', 'model-check', 'quorums'],
   }).map(([room, allowed]) => {
-    const forbidden = ['traces', 'model-check', 'spec', 'impl', 'conformance', 'cli', 'bench'].filter(
-      (r) => r !== room && !allowed.includes(r),
-    );
+    const forbidden = [
+      'traces',
+      'model-check',
+      'quorums',
+      'spec',
+      'impl',
+      'conformance',
+      'cli',
+      'bench',
+    ].filter((r) => r !== room && !allowed.includes(r));
     return {
       files: [`${room}/**/*.ts`],
       ignores: [`${room}/**/*.test.ts`, `${room}/**/__test-helpers__/**`],

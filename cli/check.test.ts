@@ -129,7 +129,17 @@ describe('bad arguments: one clear line, exit 150, no stack trace', () => {
     [['check', 'paxos', '--acceptors', '-2'], /--acceptors must be between 1 and 9, got -2/],
     [['check', 'paxos', '--values', 'two'], /--values must be a whole number, got "two"/],
     [['check', 'paxos', '--max-ballot', '1.5'], /--max-ballot must be a whole number/],
-    [['check', 'raft'], /unknown spec "raft" \(shipped: paxos; or give a model file/],
+    [['check', 'raft'], /unknown spec "raft" \(shipped: paxos, adaptive; or give a model file/],
+    [
+      ['check', 'adaptive', '--q1', 'a1|a9'],
+      /--q1: "a1\|a9": a9 is not an acceptor \(acceptors: a1, a2, a3\)/,
+    ],
+    [['check', 'adaptive', '--q2', 'grid:2x'], /--q2: "grid:2x": expected grid:RxC/],
+    [['check', 'adaptive', '--q1', 'a1', '--q2', 'a2'], /Q1 \{a1\} and Q2 \{a2\} do not meet/],
+    [['check', 'adaptive', '--modes', 'routine=all'], /--modes: mode routine: expected Q1\/Q2/],
+    [['check', 'adaptive', '--modes', 'x=all/all', '--q1', 'all'], /give either --modes or --q1\/--q2/],
+    [['check', 'adaptive', '--variant', 'ignore-promises'], /unknown variant "ignore-promises" of adaptive/],
+    [['check', 'paxos', '--q1', 'majority'], /--q1 is not a constant of paxos/],
     [['check'], /which spec\?/],
     [['check', 'paxos', '--frobnicate'], /unknown option --frobnicate/],
     [['check', 'paxos', '--bfs', '--dfs'], /choose one of --bfs and --dfs/],
@@ -146,6 +156,75 @@ describe('bad arguments: one clear line, exit 150, no stack trace', () => {
     expect(r.stderr).toMatch(message);
     expect(r.stderr).toMatch(/^error \[E_[A-Z_]+\] /);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('synod check adaptive', () => {
+  const MODES = 'routine=all/1;critical=1/all';
+
+  test('Flexible Paxos from --q1/--q2: 36,953 states, depth 19 (TLC on FPaxos.tla), exit 0', () => {
+    const args = ['--acceptors', '2', '--values', '3', '--max-ballot', '2', '--q1', 'a1|a2', '--q2', 'a1,a2'];
+    const r = synod(['check', 'adaptive', ...args, '--json']);
+    expect(r.code).toBe(0);
+    expect(json(r.stdout)).toMatchObject({ status: 'ok', distinctStates: 36_953, depth: 19 });
+    const dfs = json(synod(['check', 'adaptive', ...args, '--dfs', '--json']).stdout);
+    expect(dfs).toMatchObject({ status: 'ok', strategy: 'dfs', distinctStates: 36_953, depth: 19 });
+  });
+
+  test("the issue's command runs (3 acceptors, 3 values; cut at 20,000 states to stay quick)", () => {
+    // In full: 1,725,705 states, depth 25, about 9 s.
+    const r = synod([
+      'check',
+      'adaptive',
+      '--acceptors',
+      '3',
+      '--values',
+      '3',
+      '--max-ballot',
+      '2',
+      '--q1',
+      'a1|a2',
+      '--q2',
+      'a1,a2',
+      '--max-states',
+      '20000',
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('synod check adaptive acceptors=3 values=3 maxBallot=2 modes=fpaxos');
+    expect(r.stdout).toContain('No violation');
+  });
+
+  test('own-pair switching violates Agreement: exit 10, shortest counterexample, a replay command that reproduces it', () => {
+    const r = synod(['check', 'adaptive', '--max-ballot', '1', '--modes', MODES, '--variant', 'own-pair']);
+    expect(r.code).toBe(10);
+    expect(r.stdout).toContain('Agreement is violated');
+    expect(r.stdout).toContain('Counterexample (12 steps, shortest)');
+    expect(r.stdout).toContain('Phase1a(b=1, mode=critical)');
+    expect(r.stdout).toMatch(/modes\.b0: none → routine/);
+    const replayLine = r.stdout.split('\n').find((l) => l.startsWith('Replay: '));
+    expect(replayLine).toBe(
+      `Replay: npx synod check adaptive --acceptors 3 --values 2 --max-ballot 1 --modes '${MODES}' --variant own-pair --replay 0.0.2.2.2.2.2.3.4.4.2.5.6`,
+    );
+    // Through a shell, as a user would paste it.
+    const again = spawnSync(
+      '/bin/sh',
+      ['-c', replayLine!.replace('Replay: npx synod', `"${process.execPath}" "${BIN}"`)],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: { ...process.env, NO_COLOR: '1' },
+      },
+    );
+    expect(again.status).toBe(10);
+    expect(again.stdout).toContain('the final state violates Agreement');
+  });
+
+  test('--json carries the text constants with the numbers', () => {
+    const r = synod(['check', 'adaptive', '--modes', MODES, '--json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as { constants: Record<string, unknown>; distinctStates: number };
+    expect(j.constants).toEqual({ acceptors: 3, values: 2, maxBallot: 1, modes: MODES });
+    expect(j.distinctStates).toBe(1_953);
   });
 });
 
@@ -173,6 +252,10 @@ describe('help and version', () => {
       '--no-deadlock',
       '--json',
       '--replay',
+      '--q1',
+      '--q2',
+      '--modes',
+      'own-pair',
     ]) {
       expect(r.stdout).toContain(flag);
     }

@@ -6,6 +6,7 @@ import { checkCommand } from './commands/check.js';
 import { conformCommand } from './commands/conform.js';
 import { initCommand } from './commands/init.js';
 import { lintCommand } from './commands/lint.js';
+import { quorumsCommand } from './commands/quorums.js';
 import { simulateCommand } from './commands/simulate.js';
 import { tlcCommand } from './commands/tlc.js';
 import { traceCommand } from './commands/trace.js';
@@ -20,6 +21,7 @@ export const commands: readonly Command[] = [
   conformCommand,
   initCommand,
   lintCommand,
+  quorumsCommand,
   simulateCommand,
   tlcCommand,
   traceCommand,

@@ -179,3 +179,37 @@ describe('applyThresholds', () => {
     expect(applyThresholds(t, metrics).map((r) => r.status)).toEqual(['missed', 'met', 'met']);
   });
 });
+
+describe('thresholds per criticality class', () => {
+  test('`metric[class].stat` holds the ops of that class to a limit', () => {
+    const t = parseThresholds(
+      '{"decision.quorum[critical].p99": "<= 50ms", "decision.all[routine].max": "< 1s"}',
+    );
+    expect(t.entries.map((e) => [e.key, e.metric, e.cls, e.stat, e.limit])).toEqual([
+      ['decision.quorum[critical].p99', 'decision.quorum', 'critical', 'p99', 50],
+      ['decision.all[routine].max', 'decision.all', 'routine', 'max', 1000],
+    ]);
+    const metrics: MetricResult[] = [
+      {
+        name: 'decision.quorum[critical]',
+        description: 'd',
+        unit: 'ms',
+        stats: { count: 2, p50: 10, p95: 60, p99: 60, max: 60, mean: 35 },
+      },
+    ];
+    expect(applyThresholds(t, metrics).map((r) => [r.key, r.status])).toEqual([
+      ['decision.quorum[critical].p99', 'missed'],
+      ['decision.all[routine].max', 'no-data'],
+    ]);
+  });
+
+  test('a class on a metric that is not split by class, or an unknown metric, is an error', () => {
+    expect(() => parseThresholds('{"recovery[critical].p99": "<= 1s"}')).toThrow(
+      'thresholds: "recovery[critical].p99": recovery is not split by criticality class; the metrics that are: decision.quorum, decision.all',
+    );
+    expect(() => parseThresholds('{"nope[critical].p99": "<= 1s"}')).toThrow(/unknown metric/);
+    expect(() => parseThresholds('{"decision.quorum[critical].p42": "<= 1s"}')).toThrow(
+      /unknown statistic "p42"/,
+    );
+  });
+});

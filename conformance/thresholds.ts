@@ -1,8 +1,8 @@
 // Thresholds: a JSON file that holds metrics to limits, e.g. `{ "recovery.p99": "<= 5s" }`, parsed
 // and checked against the metric names and units of `metrics/catalog.ts`, then applied to a
 // trace's metrics. A missed threshold makes the trace's verdict `threshold-missed` (exit 13).
-import { METRICS, METRIC_NAMES, isMetricName } from './metrics/catalog.js';
-import type { MetricName } from './metrics/catalog.js';
+import { METRICS, METRIC_NAMES, classedName, isMetricName } from './metrics/catalog.js';
+import type { MetricName, MetricSpec } from './metrics/catalog.js';
 import type { Distribution, MetricResult, ThresholdResult } from './types.js';
 
 /** A statistic a threshold can name after the metric: `recovery.p99`. */
@@ -19,6 +19,8 @@ export interface Threshold {
   /** The key as written: `metric.stat`, or a metric name alone (its `value`). */
   key: string;
   metric: MetricName;
+  /** A criticality class (`decision.quorum[critical].p99`): the metric of that class's ops only. */
+  cls?: string;
   /** The statistic; undefined for the metric's `value`. */
   stat: ThresholdStat | undefined;
   /** The text as written, e.g. `<= 5s`. */
@@ -51,6 +53,8 @@ export class ThresholdsError extends Error {
   }
 }
 
+const splitByClass = (name: MetricName): boolean => (METRICS[name] as MetricSpec).classes === true;
+const CLASSED = /^([a-z.]+)\[([A-Za-z][A-Za-z0-9_-]*)\]\.([a-z0-9]+)$/;
 const DURATION_UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, min: 60_000, h: 3_600_000 };
 const SPEC = /^\s*(<=|>=|==|<|>)\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*([a-z]*)\s*$/;
 
@@ -93,6 +97,27 @@ function parseEntry(file: string, key: string, spec: unknown): Threshold {
   };
   let metric: MetricName;
   let stat: ThresholdStat | undefined;
+  // `metric[class].stat`: the per-class figures of the decision metrics.
+  const classed = CLASSED.exec(key);
+  if (classed !== null) {
+    const [, name = '', cls = '', st = ''] = classed;
+    if (!isMetricName(name)) return fail(`unknown metric; the metrics are ${METRIC_NAMES.join(', ')}`);
+    if (!splitByClass(name)) {
+      return fail(
+        `${name} is not split by criticality class; the metrics that are: ${METRIC_NAMES.filter(splitByClass).join(', ')}`,
+      );
+    }
+    try {
+      return { ...parseEntry(file, `${name}.${st}`, spec), key, cls };
+    } catch (e) {
+      if (!(e instanceof ThresholdsError)) throw e;
+      throw new ThresholdsError(
+        e.message.replace(JSON.stringify(`${name}.${st}`), JSON.stringify(key)),
+        file,
+        key,
+      );
+    }
+  }
   if (isMetricName(key)) {
     metric = key;
     if (!METRICS[key].value) {
@@ -155,7 +180,8 @@ function parseEntry(file: string, key: string, spec: unknown): Threshold {
  */
 export function applyThresholds(thresholds: Thresholds, metrics: readonly MetricResult[]): ThresholdResult[] {
   return thresholds.entries.map((th) => {
-    const m = metrics.find((x) => x.name === th.metric);
+    const name = th.cls === undefined ? th.metric : classedName(th.metric, th.cls);
+    const m = metrics.find((x) => x.name === name);
     const actual = m === undefined ? undefined : th.stat === undefined ? m.value : statOf(m.stats, th.stat);
     const base = { key: th.key, spec: th.spec, op: th.op, limit: th.limit };
     if (actual === undefined) return { ...base, status: 'no-data' as const };

@@ -7,8 +7,8 @@ import { fileURLToPath } from 'node:url';
 import Parser from 'tree-sitter';
 import TLA from '@tlaplus/tree-sitter-tlaplus';
 import { describe, expect, test } from 'vitest';
-import { check } from '../model-check/index.js';
-import { paxos } from '../spec/index.js';
+import { check, type AnyModel } from '../model-check/index.js';
+import { adaptive, paxos, type QuorumMode } from '../spec/index.js';
 
 const TLA_DIR = dirname(fileURLToPath(import.meta.url));
 const ROOT = dirname(TLA_DIR);
@@ -197,6 +197,17 @@ describe('tla/', () => {
     );
   });
 
+  test('has the AdaptiveQuorums twin and its three configs', () => {
+    expect(modules).toContain('tla/AdaptiveQuorums.tla');
+    expect(configs).toEqual(
+      expect.arrayContaining([
+        'tla/AdaptiveQuorums_fpaxos.cfg',
+        'tla/AdaptiveQuorums_switch.cfg',
+        'tla/AdaptiveQuorums_own_pair.cfg',
+      ]),
+    );
+  });
+
   test.each(modules)('%s parses without syntax errors', (path) => {
     const error = firstSyntaxError(read(path));
     // On failure the message reads like `tla/Paxos.tla:12:5: syntax error`.
@@ -266,5 +277,119 @@ describe('the Paxos configs promise what synod check finds on the same instance'
       expect(result.status).toBe('violation');
       if (result.status === 'violation') expect(result.property.name).toBe(violated![1]);
     }
+  });
+});
+
+/** The members of a set literal of model values, such as `{a1, a2, a3}`, in the order written. */
+function setMembers(literal: string | undefined): string[] {
+  const inner = /^\{(.*)\}$/.exec(literal?.trim() ?? '');
+  if (inner === null) throw new Error(`expected a set literal, got ${String(literal)}`);
+  return inner[1]!.trim() === '' ? [] : inner[1]!.split(',').map((x) => x.trim());
+}
+
+/** A set of sets of model values, such as `{{m, a1}, {m, a2}}`: its inner sets. */
+function setOfSets(literal: string | undefined): string[][] {
+  const inner = /^\{(.*)\}$/.exec(literal?.trim() ?? '');
+  if (inner === null) throw new Error(`expected a set literal, got ${String(literal)}`);
+  return [...inner[1]!.matchAll(/\{([^{}]*)\}/g)].map((m) => m[1]!.split(',').map((x) => x.trim()));
+}
+
+/** The menu of an AdaptiveQuorums config: Quorum1/Quorum2 list quorums tagged with their mode. */
+function menuOf(cfg: Cfg): QuorumMode[] {
+  const acceptors = setMembers(cfg.constants.get('Acceptor'));
+  const family = (tagged: string[][], mode: string): number[][] =>
+    tagged
+      .filter((t) => t.includes(mode))
+      .map((t) => t.filter((x) => x !== mode).map((a) => acceptors.indexOf(a)));
+  const q1 = setOfSets(cfg.constants.get('Quorum1'));
+  const q2 = setOfSets(cfg.constants.get('Quorum2'));
+  return setMembers(cfg.constants.get('Mode')).map((name) => ({
+    name,
+    q1: family(q1, name),
+    q2: family(q2, name),
+  }));
+}
+
+/** Check a config's promised figures against synod's checker on the model built from it. */
+function expectFigures(path: string, cfg: Cfg, model: AnyModel): void {
+  const result = check(model);
+  const figures = /Expected with TLC: no error; ([\d,]+) distinct states; depth (\d+)\./.exec(cfg.header);
+  if (figures !== null) {
+    expect(result.status).toBe('ok');
+    expect(result.stats.distinctStates).toBe(Number(figures[1]!.replaceAll(',', '')));
+    expect(result.stats.depth).toBe(Number(figures[2]));
+  } else {
+    const violated = /Expected with TLC: Error: Invariant (\w+) is violated\./.exec(cfg.header);
+    expect(violated, `${path}: the header states no expected figures`).not.toBeNull();
+    expect(result.status).toBe('violation');
+    if (result.status === 'violation') expect(result.property.name).toBe(violated![1]);
+    const steps = /shortest counterexample of (\d+) steps/.exec(cfg.header);
+    if (steps !== null && result.status === 'violation') {
+      expect(result.counterexample!.replay.length - 1).toBe(Number(steps[1]));
+    }
+  }
+}
+
+describe('the AdaptiveQuorums configs promise what synod check finds on the same instance', () => {
+  test('the tagged quorums of a config read back as the menu', () => {
+    expect(menuOf(parseCfg(read('tla/AdaptiveQuorums_switch.cfg')))).toEqual([
+      { name: 'routine', q1: [[0, 1, 2]], q2: [[0], [1], [2]] },
+      { name: 'critical', q1: [[0], [1], [2]], q2: [[0, 1, 2]] },
+    ]);
+  });
+
+  test.each(filesWith('.cfg').filter((c) => moduleOf(c) === 'tla/AdaptiveQuorums.tla'))('%s', (path) => {
+    const cfg = parseCfg(read(path));
+    const model = adaptive({
+      acceptors: setSize(cfg.constants.get('Acceptor')),
+      values: setSize(cfg.constants.get('Value')),
+      maxBallot: Number(cfg.constants.get('MaxBallot')),
+      modes: menuOf(cfg),
+      variant: cfg.constants.get('OwnPairOnly') === 'TRUE' ? 'own-pair' : 'correct',
+    });
+    expectFigures(path, cfg, model as AnyModel);
+  });
+});
+
+describe('each TLA+ module defines the actions and invariants of its TypeScript twin', () => {
+  /** The kinds of every action the model enables over its reachable states. */
+  function actionKinds(model: AnyModel): string[] {
+    const kinds = new Set<string>();
+    check({
+      ...model,
+      actions(state: unknown, out: unknown[]) {
+        model.actions(state, out);
+        for (const a of out) kinds.add((a as { kind: string }).kind);
+      },
+    });
+    return [...kinds].sort();
+  }
+
+  test.each([
+    ['tla/Paxos.tla', paxos({ acceptors: 2, values: 2, maxBallot: 1 }) as AnyModel],
+    [
+      'tla/AdaptiveQuorums.tla',
+      adaptive({
+        acceptors: 3,
+        values: 2,
+        maxBallot: 1,
+        modes: [
+          { name: 'routine', q1: [[0, 1, 2]], q2: [[0], [1], [2]] },
+          { name: 'critical', q1: [[0], [1], [2]], q2: [[0, 1, 2]] },
+        ],
+      }) as AnyModel,
+    ],
+  ])('%s', (path, model) => {
+    const names = declaredNames(read(path));
+    const kinds = actionKinds(model);
+    expect(kinds).toEqual(['Phase1a', 'Phase1b', 'Phase2a', 'Phase2b']);
+    for (const kind of kinds) expect(names.has(kind), `${path} does not define ${kind}`).toBe(true);
+    for (const p of model.properties.filter((x) => x.kind === 'always')) {
+      expect(names.has(p.name), `${path} does not define the invariant ${p.name}`).toBe(true);
+    }
+  });
+
+  test('AdaptiveQuorums.tla also defines the reachability property ValueChosen', () => {
+    expect(declaredNames(read('tla/AdaptiveQuorums.tla')).has('ValueChosen')).toBe(true);
   });
 });

@@ -353,6 +353,11 @@ function quorumErrors(
     case 'weighted':
       for (const n of Object.keys(q.weights)) check(n, pointer(`${at}/weights`, n));
       break;
+    case 'classes':
+      for (const [name, sub] of Object.entries(q.classes)) {
+        errors.push(...quorumErrors(sub, nodes, pointer(`${at}/classes`, name), line, code));
+      }
+      break;
     default:
       break;
   }

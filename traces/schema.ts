@@ -18,6 +18,7 @@ export interface SchemaNode {
   required?: string[];
   additionalProperties?: boolean | SchemaNode;
   propertyNames?: SchemaNode;
+  minProperties?: number;
   items?: SchemaNode;
   minItems?: number;
   maxItems?: number;
@@ -174,6 +175,12 @@ const clientFields = (withError: boolean): Record<string, SchemaNode> => ({
   },
   key: { type: 'string', description: 'The key, for keyed workloads.' },
   value: any("The operation's value: the argument on `invoke`, the result on `ok` (absent reads as null)."),
+  class: {
+    type: 'string',
+    minLength: 1,
+    description:
+      'The criticality class of the operation (e.g. `critical`, `routine`); metrics are split by it.',
+  },
   ...(withError ? { error: any('Why it failed, or why the outcome is unknown.') } : {}),
 });
 
@@ -381,7 +388,7 @@ function messageDefs(
   return defs;
 }
 
-const QUORUM_KINDS = ['majority', 'threshold', 'explicit', 'weighted', 'grid'] as const;
+const QUORUM_KINDS = ['majority', 'threshold', 'explicit', 'weighted', 'grid', 'classes'] as const;
 
 const members = nodeList('The voting nodes (acceptors); default: every node of the header.');
 
@@ -699,6 +706,27 @@ export const traceSchema: SchemaNode = {
         x: ref('extras'),
       },
       required: ['kind', 'rows', 'cols'],
+      additionalProperties: false,
+    },
+    'quorum.classes': {
+      title: 'ClassesQuorum',
+      description:
+        'Adaptive quorums by criticality class: a phase-1 quorum must be a phase-1 quorum of every class ' +
+        '(so it meets every phase-2 quorum any slot could have used); a slot of class C is decided by a ' +
+        'phase-2 quorum of C. A slot whose class is unknown is accepted with a phase-2 quorum of any class.',
+      type: 'object',
+      properties: {
+        kind: { const: 'classes' },
+        classes: {
+          type: 'object',
+          minProperties: 1,
+          propertyNames: { pattern: '^[A-Za-z][A-Za-z0-9_-]*$' },
+          additionalProperties: ref('quorum'),
+          description: 'The quorum system of each class, by class name.',
+        },
+        x: ref('extras'),
+      },
+      required: ['kind', 'classes'],
       additionalProperties: false,
     },
     'quorum.extension': {

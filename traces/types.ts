@@ -302,6 +302,8 @@ export type InvokeEvent = {
   key?: string;
   /** The operation's value: the argument on `invoke`, the result on `ok` (absent reads as null). */
   value?: unknown;
+  /** The criticality class of the operation (e.g. `critical`, `routine`); metrics are split by it. */
+  class?: string;
   /** A vector clock: node -> count of events at that node known to this one. */
   vc?: VectorClock;
   /** True when the event was forged, equivocating or replayed by a Byzantine actor or the harness. */
@@ -327,6 +329,8 @@ export type OkEvent = {
   key?: string;
   /** The operation's value: the argument on `invoke`, the result on `ok` (absent reads as null). */
   value?: unknown;
+  /** The criticality class of the operation (e.g. `critical`, `routine`); metrics are split by it. */
+  class?: string;
   /** A vector clock: node -> count of events at that node known to this one. */
   vc?: VectorClock;
   /** True when the event was forged, equivocating or replayed by a Byzantine actor or the harness. */
@@ -352,6 +356,8 @@ export type FailEvent = {
   key?: string;
   /** The operation's value: the argument on `invoke`, the result on `ok` (absent reads as null). */
   value?: unknown;
+  /** The criticality class of the operation (e.g. `critical`, `routine`); metrics are split by it. */
+  class?: string;
   /** Why it failed, or why the outcome is unknown. */
   error?: unknown;
   /** A vector clock: node -> count of events at that node known to this one. */
@@ -379,6 +385,8 @@ export type InfoEvent = {
   key?: string;
   /** The operation's value: the argument on `invoke`, the result on `ok` (absent reads as null). */
   value?: unknown;
+  /** The criticality class of the operation (e.g. `critical`, `routine`); metrics are split by it. */
+  class?: string;
   /** Why it failed, or why the outcome is unknown. */
   error?: unknown;
   /** A vector clock: node -> count of events at that node known to this one. */
@@ -406,7 +414,13 @@ export type ExtensionEvent = {
 
 /** A quorum system as data. Phase-1 quorums (q1) must intersect every phase-2 quorum (q2). */
 export type QuorumSystem =
-  MajorityQuorum | ThresholdQuorum | ExplicitQuorum | WeightedQuorum | GridQuorum | ExtensionQuorum;
+  | MajorityQuorum
+  | ThresholdQuorum
+  | ExplicitQuorum
+  | WeightedQuorum
+  | GridQuorum
+  | ClassesQuorum
+  | ExtensionQuorum;
 
 /** Any strict majority of `members` is a quorum in both phases. */
 export type MajorityQuorum = {
@@ -463,6 +477,15 @@ export type GridQuorum = {
   cols: number;
   /** The nodes in row-major order; default: every node of the header. */
   members?: NodeId[];
+  /** Implementation-specific data; readers ignore it. */
+  x?: Record<string, unknown>;
+};
+
+/** Adaptive quorums by criticality class: a phase-1 quorum must be a phase-1 quorum of every class (so it meets every phase-2 quorum any slot could have used); a slot of class C is decided by a phase-2 quorum of C. A slot whose class is unknown is accepted with a phase-2 quorum of any class. */
+export type ClassesQuorum = {
+  kind: 'classes';
+  /** The quorum system of each class, by class name. */
+  classes: Record<string, QuorumSystem>;
   /** Implementation-specific data; readers ignore it. */
   x?: Record<string, unknown>;
 };

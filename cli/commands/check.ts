@@ -34,8 +34,13 @@ function help(): string {
     ...sp.constants.map(
       (c) => `      ${`${c.flag} N`.padEnd(18)} ${c.description} (${c.min}..${c.max}, default ${c.default})`,
     ),
+    ...(sp.textConstants ?? []).map(
+      (c) =>
+        `      ${`${c.flag} ${c.placeholder}`.padEnd(18)} ${c.description}${c.default === undefined ? '' : ` (default ${c.default})`}`,
+    ),
     `      ${'--variant NAME'.padEnd(18)} ${sp.variants.map((v) => v.name).join(' | ')} (default ${sp.variants[0]?.name ?? ''})`,
     ...sp.variants.slice(1).map((v) => `          ${v.name}: ${v.description}`),
+    ...(sp.notes ?? []).map((line) => `      ${line}`),
   ]);
   return `Usage: synod check <spec> [constants] [options]
 
@@ -69,6 +74,8 @@ Examples:
   synod check paxos --acceptors 3 --values 2 --max-ballot 2
   synod check paxos --max-ballot 2 --variant ignore-promises
   synod check paxos --dfs --max-states 10000 --json
+  synod check adaptive --acceptors 2 --values 3 --max-ballot 2 --q1 "a1|a2" --q2 "a1,a2"
+  synod check adaptive --modes "routine=all/1;critical=1/all" --max-ballot 2 --variant own-pair
 `;
 }
 
@@ -87,10 +94,15 @@ const generalOptions = {
   export: { type: 'string' },
 } as const;
 
+/** The flags of a spec's constants, numeric and text. */
+function specFlags(sp: ShippedSpec): string[] {
+  return [...sp.constants.map((c) => c.flag), ...(sp.textConstants ?? []).map((c) => c.flag)];
+}
+
 /** Every spec constant flag, so one strict parse accepts them; flags of other specs are rejected after. */
 function constantOptions(): Record<string, { type: 'string' }> {
   const out: Record<string, { type: 'string' }> = {};
-  for (const sp of specs) for (const c of sp.constants) out[c.flag.slice(2)] = { type: 'string' };
+  for (const sp of specs) for (const flag of specFlags(sp)) out[flag.slice(2)] = { type: 'string' };
   return out;
 }
 
@@ -99,6 +111,8 @@ export interface SpecTarget {
   kind: 'spec';
   spec: ShippedSpec;
   constants: Record<string, number>;
+  /** The text constants given (quorum systems), by name, in the spec's order. */
+  text: Record<string, string>;
   variant: string;
 }
 
@@ -136,7 +150,7 @@ function specTarget(name: string, v: Values): SpecTarget {
     const flag = v['const'] !== undefined ? '--const' : '--export';
     throw new UsageError(
       'E_ARG_UNKNOWN',
-      `${flag} is for model files; ${spec.name} takes ${spec.constants.map((c) => c.flag).join(', ')}`,
+      `${flag} is for model files; ${spec.name} takes ${specFlags(spec).join(', ')}`,
       NAME,
     );
   }
@@ -145,10 +159,16 @@ function specTarget(name: string, v: Values): SpecTarget {
     const raw = v[c.flag.slice(2)];
     constants[c.name] = typeof raw === 'string' ? intArg(NAME, c.flag, raw, c.min, c.max) : c.default;
   }
+  const text: Record<string, string> = {};
+  for (const c of spec.textConstants ?? []) {
+    const raw = v[c.flag.slice(2)];
+    if (typeof raw === 'string') text[c.name] = raw;
+  }
+  const own = specFlags(spec);
   for (const other of specs) {
-    for (const c of other.constants) {
-      if (v[c.flag.slice(2)] !== undefined && !spec.constants.some((own) => own.flag === c.flag)) {
-        throw new UsageError('E_ARG_UNKNOWN', `${c.flag} is not a constant of ${spec.name}`, NAME);
+    for (const flag of specFlags(other)) {
+      if (v[flag.slice(2)] !== undefined && !own.includes(flag)) {
+        throw new UsageError('E_ARG_UNKNOWN', `${flag} is not a constant of ${spec.name}`, NAME);
       }
     }
   }
@@ -160,12 +180,12 @@ function specTarget(name: string, v: Values): SpecTarget {
       NAME,
     );
   }
-  return { kind: 'spec', spec, constants, variant };
+  return { kind: 'spec', spec, constants, text, variant };
 }
 
 function fileTarget(file: string, v: Values): FileTarget {
   for (const sp of specs) {
-    for (const flag of [...sp.constants.map((c) => c.flag), '--variant']) {
+    for (const flag of [...specFlags(sp), '--variant']) {
       if (v[flag.slice(2)] !== undefined) {
         throw new UsageError(
           'E_ARG_UNKNOWN',
@@ -251,6 +271,10 @@ export function commandLine(inv: CheckInvocation, path?: Path<unknown, unknown>)
   if (t.kind === 'spec') {
     parts.push(t.spec.name);
     for (const c of t.spec.constants) parts.push(c.flag, String(t.constants[c.name]));
+    for (const c of t.spec.textConstants ?? []) {
+      const value = t.text[c.name];
+      if (value !== undefined) parts.push(c.flag, value);
+    }
     if (t.variant !== t.spec.variants[0]?.name) parts.push('--variant', t.variant);
   } else {
     parts.push(t.file);
@@ -298,7 +322,8 @@ export function resultJson(
     propertyKind: result.status === 'violation' ? result.property.kind : null,
     spec: inv.target.kind === 'spec' ? inv.target.spec.name : null,
     file: inv.target.kind === 'file' ? inv.target.file : null,
-    constants: inv.target.constants,
+    constants:
+      inv.target.kind === 'spec' ? { ...inv.target.constants, ...inv.target.text } : inv.target.constants,
     variant: inv.target.kind === 'spec' ? inv.target.variant : null,
     strategy: result.strategy,
     complete: result.status === 'ok' ? result.complete : null,
@@ -375,7 +400,7 @@ async function buildModel(inv: CheckInvocation, io: Io): Promise<AnyModel | numb
   const t = inv.target;
   if (t.kind === 'spec') {
     try {
-      return t.spec.build(t.constants, t.variant);
+      return t.spec.build(t.constants, t.variant, t.text);
     } catch (e) {
       throw new UsageError('E_SPEC_CONSTANTS', e instanceof Error ? e.message : String(e), NAME);
     }
@@ -451,7 +476,7 @@ async function run(args: string[], io: Io): Promise<number> {
 
 export const checkCommand: Command = {
   name: NAME,
-  summary: 'model-check a shipped spec (paxos) or your own model file over all interleavings',
+  summary: 'model-check a shipped spec (paxos, adaptive) or your own model file over all interleavings',
   help,
   run,
 };

@@ -15,7 +15,7 @@ import { canonicalJson, opsIn } from '../commands.js';
 import { QuorumError, quorumsOf } from '../quorum.js';
 import type { Quorums } from '../quorum.js';
 import type { Distribution, MetricResult, TraceContext, TraceEnd, TraceObserver } from '../types.js';
-import { METRICS } from './catalog.js';
+import { METRICS, classedName } from './catalog.js';
 import type { MetricName } from './catalog.js';
 import { Fidelity } from './Fidelity.js';
 import { Samples } from './Samples.js';
@@ -46,6 +46,8 @@ interface PendingOp {
   lost: boolean;
   /** canonicalJson(value), computed when a decided value without op ids is matched by value. */
   canon: string | undefined;
+  /** The op's criticality class (`class` of the invoke), if the trace names one. */
+  cls: string | undefined;
 }
 
 /** A slot some node proposed (phase-2 accept) or decided, until every live node decided it. */
@@ -61,6 +63,10 @@ interface SlotRec {
   quorumReached: boolean;
   /** Invoke times of the client ops its decided value carries. */
   opTimes: number[] | undefined;
+  /** The criticality classes of those ops (same order), when any op has one. */
+  opClasses: (string | undefined)[] | undefined;
+  /** The class the slot's accept named (its phase-2 quorum), under a `classes` quorum system. */
+  cls: string | undefined;
   /** Values of non-adversarial proposals for it (for fidelity), one per sending node in a row. */
   proposals: unknown[] | undefined;
 }
@@ -79,6 +85,8 @@ interface Config {
 }
 
 const MAX_ITEMS = 20;
+/** Criticality classes tracked at most (the rest are not split out). */
+const MAX_CLASSES = 16;
 
 /** Computes every metric of `catalog.ts` over one trace, streaming. */
 export class MetricsObserver implements TraceObserver<MetricResult[]> {
@@ -116,6 +124,9 @@ export class MetricsObserver implements TraceObserver<MetricResult[]> {
 
   // decision.*
   private readonly quorumByOp: Samples;
+  /** Decision latencies per criticality class of the ops (`decision.quorum[class]`, `decision.all[class]`). */
+  private readonly byClass = new Map<string, { quorum: Samples; all: Samples }>();
+  private readonly sampleCap: number;
   private readonly quorumByAccept: Samples;
   private readonly allByOp: Samples;
   private readonly allByAccept: Samples;
@@ -161,6 +172,7 @@ export class MetricsObserver implements TraceObserver<MetricResult[]> {
     this.liveMembers = this.names.length;
     this.configs.push(configOf(0, header.quorum, header.nodes));
     const cap = options.sampleCapacity;
+    this.sampleCap = cap;
     this.quorumByOp = new Samples(cap);
     this.quorumByAccept = new Samples(cap);
     this.allByOp = new Samples(cap);
@@ -306,6 +318,21 @@ export class MetricsObserver implements TraceObserver<MetricResult[]> {
           )
         : this.none('decision.all', noTime),
     );
+    if (timed) {
+      // Per criticality class (adaptive quorums), in class-name order.
+      for (const cls of [...this.byClass.keys()].sort()) {
+        const per = this.byClass.get(cls) as { quorum: Samples; all: Samples };
+        for (const [which, samples] of [
+          ['decision.quorum', per.quorum],
+          ['decision.all', per.all],
+        ] as const) {
+          const r = this.dist(which, samples, `no ${cls} op was decided this way`, { start, class: cls });
+          r.name = classedName(which, cls);
+          r.description = `${METRICS[which].description} (ops of class ${cls})`;
+          out.push(r);
+        }
+      }
+    }
 
     // liveness.*
     out.push(...this.liveness(timed, lastTime, noTime));
@@ -385,7 +412,7 @@ export class MetricsObserver implements TraceObserver<MetricResult[]> {
 
   private onAccept(ev: SendEvent, t: number): void {
     this.leader = ev.node;
-    const msg = ev.msg as { slot?: unknown; value?: unknown };
+    const msg = ev.msg as { slot?: unknown; value?: unknown; class?: unknown };
     const slot = typeof msg.slot === 'number' ? msg.slot : 0;
     // A broadcast is one send per receiver: handle it once.
     if (slot === this.lastAcceptSlot && ev.node === this.lastAcceptNode) return;
@@ -394,6 +421,7 @@ export class MetricsObserver implements TraceObserver<MetricResult[]> {
     if (this.isDone(slot)) return;
     const rec = this.slotRec(slot);
     if (Number.isNaN(rec.acceptT)) rec.acceptT = t;
+    if (typeof msg.class === 'string') rec.cls = msg.class;
     if (!rec.decided) (rec.proposals ??= []).push(msg.value);
   }
 
@@ -490,6 +518,10 @@ export class MetricsObserver implements TraceObserver<MetricResult[]> {
 
   private link(rec: SlotRec, p: PendingOp, t: number): void {
     (rec.opTimes ??= []).push(p.t);
+    if (p.cls !== undefined || rec.opClasses !== undefined) {
+      const cs = (rec.opClasses ??= new Array<string | undefined>(rec.opTimes.length - 1).fill(undefined));
+      cs.push(p.cls);
+    }
     this.linkedOps++;
     this.resolved(p, t);
   }
@@ -498,14 +530,44 @@ export class MetricsObserver implements TraceObserver<MetricResult[]> {
     const config = this.configFor(rec.slot);
     const q = config.quorums;
     if (q === undefined || rec.deciders.length < q.minQ2) return;
-    if (!q.isQ2(rec.deciders.map((i) => this.names[i] as string))) return;
+    if (
+      !q.isQ2(
+        rec.deciders.map((i) => this.names[i] as string),
+        rec.cls,
+      )
+    )
+      return;
     rec.quorumReached = true;
-    if (rec.opTimes !== undefined) for (const s of rec.opTimes) this.quorumByOp.add(t - s);
+    if (rec.opTimes !== undefined) {
+      for (const s of rec.opTimes) this.quorumByOp.add(t - s);
+      this.addByClass(rec, t, 'quorum');
+    }
     if (!Number.isNaN(rec.acceptT)) this.quorumByAccept.add(t - rec.acceptT);
   }
 
+  /** The decision latencies of a slot's ops, by the ops' criticality classes. */
+  private addByClass(rec: SlotRec, t: number, which: 'quorum' | 'all'): void {
+    const cs = rec.opClasses;
+    const ts = rec.opTimes;
+    if (cs === undefined || ts === undefined) return;
+    for (let k = 0; k < ts.length; k++) {
+      const cls = cs[k];
+      if (cls === undefined) continue;
+      let per = this.byClass.get(cls);
+      if (per === undefined) {
+        if (this.byClass.size >= MAX_CLASSES) continue;
+        per = { quorum: new Samples(this.sampleCap), all: new Samples(this.sampleCap) };
+        this.byClass.set(cls, per);
+      }
+      per[which].add(t - (ts[k] as number));
+    }
+  }
+
   private complete(rec: SlotRec, t: number): void {
-    if (rec.opTimes !== undefined) for (const s of rec.opTimes) this.allByOp.add(t - s);
+    if (rec.opTimes !== undefined) {
+      for (const s of rec.opTimes) this.allByOp.add(t - s);
+      this.addByClass(rec, t, 'all');
+    }
     if (!Number.isNaN(rec.acceptT)) this.allByAccept.add(t - rec.acceptT);
     this.slots.delete(rec.slot);
     this.markDone(rec.slot);
@@ -610,6 +672,7 @@ export class MetricsObserver implements TraceObserver<MetricResult[]> {
       key: ev.key,
       value: ev.value,
       node: ev.node,
+      cls: typeof ev.class === 'string' ? ev.class : undefined,
       // Sent to a node that is down: the request never reached the cluster.
       lost: ev.node !== undefined && this.crashed[this.nodeIndex(ev.node)] === true,
       canon: undefined,
@@ -649,6 +712,8 @@ export class MetricsObserver implements TraceObserver<MetricResult[]> {
         missing: this.liveMembers,
         quorumReached: false,
         opTimes: undefined,
+        opClasses: undefined,
+        cls: undefined,
         proposals: undefined,
       };
       this.slots.set(slot, rec);

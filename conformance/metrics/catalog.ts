@@ -12,6 +12,11 @@ export interface MetricSpec {
   stats: boolean;
   /** True when the metric has a single headline `value`. */
   value: boolean;
+  /**
+   * True when it is also reported per criticality class (the `class` of client ops, under adaptive
+   * quorums), as `name[class]`, e.g. `decision.quorum[critical]`.
+   */
+  classes?: boolean;
 }
 
 /** Every metric by its stable name, in report order. */
@@ -22,6 +27,7 @@ export const METRICS = {
       'From a client invoke (or, without clients, the first phase-2 accept of the slot) until the deciders form a phase-2 quorum',
     stats: true,
     value: false,
+    classes: true,
   },
   'decision.all': {
     unit: 'ms',
@@ -29,6 +35,7 @@ export const METRICS = {
       'From a client invoke (or, without clients, the first phase-2 accept of the slot) until every live node decided the slot',
     stats: true,
     value: false,
+    classes: true,
   },
   'liveness.wait': {
     unit: 'ms',
@@ -88,4 +95,9 @@ export const METRIC_NAMES = Object.keys(METRICS) as MetricName[];
 /** True when `name` is one of {@link METRIC_NAMES}. */
 export function isMetricName(name: string): name is MetricName {
   return Object.hasOwn(METRICS, name);
+}
+
+/** The result name of `metric` restricted to the ops of criticality class `cls`: `decision.quorum[critical]`. */
+export function classedName(metric: MetricName, cls: string): string {
+  return `${metric}[${cls}]`;
 }

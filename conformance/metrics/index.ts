@@ -5,7 +5,7 @@ import type { MetricResult, TraceContext, TraceObserver } from '../types.js';
 import { MetricsObserver } from './MetricsObserver.js';
 import { DEFAULT_SAMPLE_CAPACITY } from './Samples.js';
 
-export { METRICS, METRIC_NAMES, isMetricName } from './catalog.js';
+export { METRICS, METRIC_NAMES, classedName, isMetricName } from './catalog.js';
 export type { MetricName, MetricSpec } from './catalog.js';
 
 /** Options of {@link createMetrics}. */

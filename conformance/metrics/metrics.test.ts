@@ -526,3 +526,54 @@ describe('laws', () => {
     expect(lag.stats?.max).toBe(nodes === 1 ? 0 : 1);
   });
 });
+
+describe('decision latency by criticality class', () => {
+  // routine: one vote decides; critical: a majority. n1 leads; ops carry their `op` in the value.
+  const classes = header({
+    protocol: 'adaptive',
+    quorum: {
+      kind: 'classes',
+      classes: { routine: { kind: 'threshold', q1: 3, q2: 1 }, critical: { kind: 'majority' } },
+    },
+  });
+  const classed = (t: number, op: number, cls: string): TraceEvent =>
+    ({ ...invoke(t, op), class: cls }) as TraceEvent;
+  const acceptCls = (t: number, slot: number, value: unknown, cls: string): TraceEvent => ({
+    kind: 'send',
+    t,
+    node: 'n1',
+    to: 'n2',
+    msg: { type: 'accept', ballot: b, slot, value, class: cls },
+  });
+
+  test('each class gets its own decision.quorum and decision.all, with its own phase-2 quorum', () => {
+    const r = run(
+      [
+        classed(0, 1, 'routine'),
+        classed(0, 2, 'critical'),
+        acceptCls(1, 0, [{ op: 1 }], 'routine'),
+        acceptCls(1, 1, [{ op: 2 }], 'critical'),
+        decide(5, 'n1', 0, [{ op: 1 }]), // routine: n1 alone is a phase-2 quorum at 5
+        decide(5, 'n1', 1, [{ op: 2 }]), // critical: not yet
+        decide(9, 'n2', 1, [{ op: 2 }]), // critical: n1 + n2 at 9
+        decide(12, 'n2', 0, [{ op: 1 }]),
+        decide(20, 'n3', 0, [{ op: 1 }]), // routine: all at 20
+        decide(30, 'n3', 1, [{ op: 2 }]), // critical: all at 30
+      ],
+      {},
+      classes,
+    );
+    expect(r['decision.quorum[routine]']?.stats).toMatchObject({ count: 1, max: 5 });
+    expect(r['decision.quorum[critical]']?.stats).toMatchObject({ count: 1, max: 9 });
+    expect(r['decision.all[routine]']?.stats).toMatchObject({ count: 1, max: 20 });
+    expect(r['decision.all[critical]']?.stats).toMatchObject({ count: 1, max: 30 });
+    expect(r['decision.quorum']?.stats).toMatchObject({ count: 2, max: 9 });
+    expect(r['decision.quorum[critical]']?.description).toMatch(/\(ops of class critical\)$/);
+    expect(r['decision.quorum[critical]']?.detail).toMatchObject({ class: 'critical' });
+  });
+
+  test('no class on the ops: no per-class results', () => {
+    const r = run([invoke(0, 1), accept(1, 'n1', 'n2', 0, [{ op: 1 }]), decide(5, 'n1', 0, [{ op: 1 }])]);
+    expect(Object.keys(r).filter((k) => k.includes('['))).toEqual([]);
+  });
+});

@@ -11,7 +11,7 @@
 //   use the promises sent to it instead.
 import type { Ballot, TraceEvent, TraceHeader } from '../../traces/index.js';
 import { canonicalJson, commandsIn, opsIn } from '../commands.js';
-import type { Quorums } from '../quorum.js';
+import { quorumsOf, type Quorums } from '../quorum.js';
 import type { InvariantResult, TraceEnd, TraceObserver, Violation, WindowEvent } from '../types.js';
 
 /** The invariants this checker owns, in report order, with their one-line descriptions. */
@@ -52,6 +52,8 @@ interface Proposal {
   voterRecs: Rec[];
   /** True when a proposer sent it in an `accept`; false when only votes named it. */
   fromAccept: boolean;
+  /** The criticality class the accept named (`class` field), under a `classes` quorum system. */
+  cls: string | undefined;
 }
 
 interface SlotState {
@@ -81,9 +83,17 @@ interface PhaseOne {
   promisers: number; // bitmask
   /** The votes the promises reported, per slot. */
   votes: Map<number, Array<{ voter: number; vote: Vote }>>;
-  /** True once the promisers form a phase-1 quorum. */
-  quorum: boolean;
+  /** The last phase-1 quorum test: under which quorum system, for which promisers, with what answer. */
+  tested: { quorums: Quorums; promisers: number; ok: boolean } | undefined;
   at: Rec[];
+}
+
+/** The quorum system in force from `fromSlot` on (the header's, then each `reconfig` event's). */
+interface SlotConfig {
+  fromSlot: number;
+  quorums: Quorums | undefined;
+  problem: string | undefined;
+  line: number;
 }
 
 interface NodeState {
@@ -122,6 +132,7 @@ export interface PaxosSafetyOptions {
   quorums: Quorums | undefined;
   /** Why quorum-based checks cannot run (e.g. an `x-` quorum system). */
   quorumProblem?: string;
+
   /** Keep the full events of windows (default true); false keeps only line numbers. */
   keepEvents?: boolean;
 }
@@ -164,8 +175,45 @@ export function createPaxosSafety(
     restartLine: 0,
     lastAccept: new Map(),
   }));
-  const quorums = options.quorums;
-  const memberMask = quorums === undefined ? 0 : maskOf(quorums.members, nodeIndex);
+  const headerQuorums = options.quorums;
+  const memberMask = headerQuorums === undefined ? 0 : maskOf(headerQuorums.members, nodeIndex);
+  // The quorum system in force per slot: the header's from slot 0, then each reconfiguration's.
+  const configs: SlotConfig[] = [
+    { fromSlot: 0, quorums: headerQuorums, problem: options.quorumProblem, line: 1 },
+  ];
+  const configAt = (slot: number): SlotConfig => {
+    for (let i = configs.length - 1; i > 0; i--) {
+      const c = configs[i] as SlotConfig;
+      if (c.fromSlot <= slot) return c;
+    }
+    return configs[0] as SlotConfig;
+  };
+  // Highest slot judged under the schedule; a reconfiguration at or below it came too late.
+  let judgedTop = -1;
+  const noteJudged = (slot: number): void => {
+    if (slot > judgedTop) judgedTop = slot;
+  };
+  let lateReconfig: string | undefined;
+  // Why some slot was not judged by the quorum rules (its quorum system is unusable).
+  let unjudged: string | undefined;
+  function onReconfig(ev: Extract<TraceEvent, { kind: 'reconfig' }>, line: number): void {
+    // Every node reports the same reconfiguration: the first report counts.
+    if (configs.some((c, k) => k > 0 && c.fromSlot === ev.slot)) return;
+    if (ev.slot <= judgedTop && lateReconfig === undefined) {
+      lateReconfig = `the reconfiguration at line ${line} takes effect at slot ${ev.slot}, but slot ${judgedTop} had already been judged: a trace must record a reconfig event before any proposal or decision in the slots it governs`;
+    }
+    let quorums: Quorums | undefined;
+    let problem: string | undefined;
+    try {
+      quorums = quorumsOf(ev.quorum, ev.nodes ?? header.nodes);
+    } catch (e) {
+      problem = `the quorum system of the reconfiguration at line ${line}: ${e instanceof Error ? e.message : String(e)}`;
+    }
+    const at = configs.findIndex((c) => c.fromSlot > ev.slot);
+    const entry: SlotConfig = { fromSlot: ev.slot, quorums, problem, line };
+    if (at < 0) configs.push(entry);
+    else configs.splice(at, 0, entry);
+  }
   const keep = options.keepEvents ?? true;
   // The message rules read Paxos messages; other protocols get the decision and client rules only.
   const messageRules = PAXOS_FAMILY.has(header.protocol);
@@ -180,7 +228,7 @@ export function createPaxosSafety(
       { checks: 0, violations: 0, first: undefined },
     ]),
   ) as Record<PaxosInvariant, InvState>;
-  if (quorums === undefined) {
+  if (headerQuorums === undefined) {
     const why = options.quorumProblem ?? 'the quorum system is unknown';
     inv.quorum.skipped = why;
   }
@@ -259,7 +307,17 @@ export function createPaxosSafety(
     let p = s.proposals.find((q) => q.round === b.round && q.node === b.node);
     if (p === undefined) {
       if (key === undefined) return; // a vote for a value we never saw proposed: nothing to count
-      p = { round: b.round, node: b.node, key, value, at, voters: 0, voterRecs: [], fromAccept: false };
+      p = {
+        round: b.round,
+        node: b.node,
+        key,
+        value,
+        at,
+        voters: 0,
+        voterRecs: [],
+        fromAccept: false,
+        cls: undefined,
+      };
       s.proposals.push(p);
     } else if (key !== undefined && !same(key, value, p.key, p.value)) {
       return; // a vote naming another value than the ballot's proposal: it backs neither
@@ -345,7 +403,7 @@ export function createPaxosSafety(
   function phaseOneOf(owner: NodeState, b: Ballot): PhaseOne {
     let p = owner.phaseOne.get(b.round);
     if (p === undefined || p.round !== b.round) {
-      p = { round: b.round, promisers: 0, votes: new Map(), quorum: false, at: [] };
+      p = { round: b.round, promisers: 0, votes: new Map(), tested: undefined, at: [] };
       owner.phaseOne.set(b.round, p);
     }
     return p;
@@ -364,8 +422,7 @@ export function createPaxosSafety(
    * highest vote is for `value`: the promisers minus those reporting a higher vote than a vote for
    * it form a quorum. Waiting for more promises than a quorum needs is allowed.
    */
-  function mayPropose(one: PhaseOne, slot: number, key: string, value: unknown): boolean {
-    const q = quorums as Quorums;
+  function mayPropose(one: PhaseOne, q: Quorums, slot: number, key: string, value: unknown): boolean {
     const reported = one.votes.get(slot) ?? [];
     let withVote = 0;
     for (const r of reported) withVote |= 1 << r.voter;
@@ -393,8 +450,15 @@ export function createPaxosSafety(
     p.promisers |= 1 << from;
     p.at.push(at);
     for (const { slot, vote } of votes) reportVote(p, from, slot, vote);
-    if (!p.quorum && quorums !== undefined && quorums.isQ1(namesOf(p.promisers, header.nodes)))
-      p.quorum = true;
+  }
+
+  /** Do the promises of `one` form a phase-1 quorum of `q`? Cached: asked once per new proposal. */
+  function isPhaseOneQuorum(one: PhaseOne, q: Quorums): boolean {
+    const t = one.tested;
+    if (t !== undefined && t.quorums === q && t.promisers === one.promisers) return t.ok;
+    const ok = q.isQ1(namesOf(one.promisers, header.nodes));
+    one.tested = { quorums: q, promisers: one.promisers, ok };
+    return ok;
   }
 
   function selfPromise(owner: NodeState, b: Ballot, at: Rec): void {
@@ -409,7 +473,14 @@ export function createPaxosSafety(
     addPromiser(owner, b, owner.index, votes, at);
   }
 
-  function onProposal(owner: NodeState, slot: number, b: Ballot, value: unknown, at: Rec): void {
+  function onProposal(
+    owner: NodeState,
+    slot: number,
+    b: Ballot,
+    value: unknown,
+    cls: string | undefined,
+    at: Rec,
+  ): void {
     // A compacted slot's proposals and votes are gone: a late accept for it is not judged (a
     // different value could only be decided against agreement, which is still checked).
     if (settled.has(slot)) return;
@@ -429,13 +500,18 @@ export function createPaxosSafety(
     }
     if (p !== undefined && !p.fromAccept) {
       p.fromAccept = true; // votes arrived before the accept (a reordered trace): this is its proposal
+      p.cls = cls;
     } else if (p === undefined) {
-      p = { round: b.round, node: b.node, key, value, at, voters: 0, voterRecs: [], fromAccept: true };
+      p = { round: b.round, node: b.node, key, value, at, voters: 0, voterRecs: [], fromAccept: true, cls };
       s.proposals.push(p);
-      // The rule of phase 2a, checked once per (ballot, slot).
-      if (quorums !== undefined && nodeIndex.get(b.node) === owner.index) {
+      // The rule of phase 2a, checked once per (ballot, slot), under the quorum system of the slot.
+      const config = configAt(slot);
+      const q = config.quorums;
+      if (q === undefined) unjudged ??= config.problem;
+      if (q !== undefined && nodeIndex.get(b.node) === owner.index) {
+        noteJudged(slot);
         const one = owner.phaseOne.get(b.round);
-        if (one === undefined || !one.quorum) {
+        if (one === undefined || !isPhaseOneQuorum(one, q)) {
           violate('proposer-value', {
             message: `${b.node} sent a phase-2 accept for ballot ${fmtBallot(b.round, b.node)} in slot ${slot} without promises from a phase-1 quorum (${one === undefined ? 'none' : `only ${namesOf(one.promisers, header.nodes).join(', ')}`}).`,
             slot,
@@ -443,7 +519,7 @@ export function createPaxosSafety(
             nodes: [b.node],
             window: win(...(one?.at ?? []), at),
           });
-        } else if (!mayPropose(one, slot, key, value)) {
+        } else if (!mayPropose(one, q, slot, key, value)) {
           let best: Vote | undefined;
           for (const r of one.votes.get(slot) ?? []) {
             if (best === undefined || compareBallot(r.vote.round, r.vote.node, best.round, best.node) > 0)
@@ -628,14 +704,18 @@ export function createPaxosSafety(
         }
       }
     }
-    // quorum
+    // quorum, under the quorum system in force at the slot (and the class its accept named)
+    const config = configAt(slot);
+    const quorums = config.quorums;
+    if (quorums === undefined) unjudged ??= config.problem;
     if (quorums !== undefined && sawProposals) {
       inv.quorum.checks++;
+      noteJudged(slot);
       const ok = s.proposals.some(
         (p) =>
           same(p.key, p.value, key, value) &&
           (ballot === undefined || (p.round === ballot.round && p.node === ballot.node)) &&
-          quorums.isQ2(namesOf(p.voters, header.nodes)),
+          quorums.isQ2(namesOf(p.voters, header.nodes), p.cls),
       );
       if (!ok) {
         const best = s.proposals
@@ -645,7 +725,7 @@ export function createPaxosSafety(
           message:
             best === undefined
               ? `${name} decided slot ${slot} but no acceptor had voted for that value.`
-              : `${name} decided slot ${slot} with votes for that value from only ${namesOf(best.voters, header.nodes).join(', ')} at ballot ${fmtBallot(best.round, best.node)}: not a phase-2 quorum (${quorums.describe}).`,
+              : `${name} decided slot ${slot} with votes for that value from only ${namesOf(best.voters, header.nodes).join(', ')} at ballot ${fmtBallot(best.round, best.node)}: not a phase-2 quorum (${quorums.describe}${best.cls === undefined ? '' : `, class ${best.cls}`}).`,
           slot,
           ...(ballot === undefined ? {} : { ballot }),
           nodes: [name],
@@ -658,7 +738,6 @@ export function createPaxosSafety(
   }
 
   let sawProposals = false;
-  let sawReconfig = false;
 
   /** Applies the global decided log in slot order (client-level checks) and drops settled slots. */
   function applyLog(line: number): void {
@@ -771,6 +850,7 @@ export function createPaxosSafety(
             slot?: unknown;
             value?: unknown;
             accepted?: unknown;
+            class?: unknown;
           };
           // Untyped protocols may carry anything: only well-shaped ballots and slots are judged.
           const ballot = ballotOf(raw.ballot);
@@ -781,6 +861,7 @@ export function createPaxosSafety(
             slot: raw.slot,
             value: raw.value,
             accepted: raw.accepted,
+            cls: typeof raw.class === 'string' ? raw.class : undefined,
           };
           switch (msg.type) {
             case 'prepare':
@@ -809,7 +890,7 @@ export function createPaxosSafety(
               const at = rec(line, ev);
               if (ev.kind === 'send') {
                 sawProposals = true;
-                onProposal(n, slot, msg.ballot, msg.value, at);
+                onProposal(n, slot, msg.ballot, msg.value, msg.cls, at);
               } else if (!settled.has(slot)) {
                 n.lastAccept.set(slot, {
                   round: msg.ballot.round,
@@ -871,7 +952,7 @@ export function createPaxosSafety(
           break;
         }
         case 'reconfig':
-          sawReconfig = true;
+          onReconfig(ev, line);
           break;
         case 'crash':
         case 'state':
@@ -915,12 +996,17 @@ export function createPaxosSafety(
           inv[name].skipped = why;
         }
       }
-      if (sawReconfig) {
-        // The quorum in force changes with the slot; judging against the header's would be wrong.
-        const why =
-          'the trace reconfigures its quorum system (reconfig events), which these checks do not follow yet';
+      if (lateReconfig !== undefined) {
+        // Slots were judged under a quorum system that a later event says was not in force.
         for (const name of ['proposer-value', 'quorum'] as const) {
-          inv[name] = { checks: 0, violations: 0, first: undefined, skipped: why };
+          inv[name] = { checks: 0, violations: 0, first: undefined, skipped: lateReconfig };
+        }
+      } else {
+        // Slots under a reconfiguration whose system is unusable were not judged.
+        if (unjudged !== undefined) {
+          for (const name of ['proposer-value', 'quorum'] as const) {
+            if (inv[name].checks === 0 && inv[name].first === undefined) inv[name].skipped ??= unjudged;
+          }
         }
       }
       if (inv['acceptor-promise'].checks === 0)
