@@ -1,6 +1,9 @@
 // `npm run bench` (simulator part): simulated Multi-Paxos events per wall second, tracing to
-// /dev/null and not tracing, and decisions per virtual second at 5 nodes with batching.
+// /dev/null and not tracing, and decisions per virtual second at 5 nodes with batching; adaptive
+// Multi-Paxos (`--only adaptive`): decisions per virtual second by criticality class, and leader
+// churn (elections per hour of virtual time) with adaptive and fixed timeouts on a 10-minute link.
 
+import { batchClass, type AdaptiveState } from '../impl/adaptive/AdaptiveNode.js';
 import type { NodeBehavior } from '../impl/Node.js';
 import { parseProtocolParams, protocols } from '../impl/protocols.js';
 import { simulate, type SimulationOptions } from '../impl/sim/index.js';
@@ -167,6 +170,150 @@ export async function runSimBench(options: {
       );
     }
   }
-  if (options.json) console.log(JSON.stringify({ sim: rows }));
+  const adaptive =
+    options.only === undefined || 'sim-adaptive'.includes(options.only) || options.only.includes('adaptive')
+      ? runAdaptiveBench(options)
+      : undefined;
+  if (options.json)
+    console.log(JSON.stringify({ sim: rows, ...(adaptive === undefined ? {} : { adaptive }) }));
   return rows;
+}
+
+/** Adaptive figures: decisions by class, and churn with adaptive vs fixed timeouts. */
+export interface AdaptiveBench {
+  classes: {
+    description: string;
+    medianWallSeconds: number;
+    eventsPerWallSecond: number;
+    byClass: Record<
+      string,
+      { slotsPerVirtualSecond: number; opsPerVirtualSecond: number; p50: number; p99: number }
+    >;
+  };
+  churn: {
+    description: string;
+    rows: {
+      timeouts: string;
+      virtualHours: number;
+      leadersPerHour: number;
+      electionsPerHour: number;
+      opsOk: number;
+      wallSeconds: number;
+    }[];
+  };
+}
+
+function runAdaptiveBench(options: { runs: number; json: boolean }): AdaptiveBench {
+  const adaptive = protocols.adaptive;
+  const nodes = ['n1', 'n2', 'n3', 'n4', 'n5'];
+  const classOptions = {
+    behavior: adaptive.behavior,
+    nodes: 5,
+    params: { ...adaptive.defaults },
+    seed: 1,
+    duration: 20_000,
+    workload: { ...load, classes: { critical: 0.1, routine: 0.9 } },
+    quorum: adaptive.quorum(adaptive.defaults, nodes),
+  };
+  const walls: number[] = [];
+  let last: ReturnType<typeof simulate> | undefined;
+  for (let i = 0; i <= options.runs; i++) {
+    const r = simulate(classOptions);
+    if (i > 0) walls.push(r.stats.wallSeconds);
+    last = r;
+  }
+  const r = last!;
+  const wall = median(walls);
+  const slots: Record<string, number> = {};
+  for (const v of r.decided.values()) {
+    const c = batchClass(v as unknown[]);
+    slots[c] = (slots[c] ?? 0) + 1;
+  }
+  const byClass: AdaptiveBench['classes']['byClass'] = {};
+  for (const [name, c] of Object.entries(r.stats.byClass ?? {})) {
+    byClass[name] = {
+      slotsPerVirtualSecond: (slots[name] ?? 0) / r.stats.virtualSeconds,
+      opsPerVirtualSecond: c.ok / r.stats.virtualSeconds,
+      p50: c.latency.p50,
+      p99: c.latency.p99,
+    };
+  }
+  const classes = {
+    description:
+      'adaptive, 5 nodes, routine Q2 = 2, critical Q2 = 3, 20s virtual, 5,000 ops/s offered by 500 clients (10% critical), no trace',
+    medianWallSeconds: wall,
+    eventsPerWallSecond: r.stats.events / wall,
+    byClass,
+  };
+  if (!options.json) {
+    console.log(`\n${classes.description}`);
+    console.log(
+      `  ${r.status}: ${fmt(r.stats.events)} events in ${wall.toFixed(3)} s (median of ${options.runs}): ${fmt(classes.eventsPerWallSecond)} events/s`,
+    );
+    for (const [name, c] of Object.entries(byClass)) {
+      console.log(
+        `  ${name.padEnd(9)} ${fmt(c.slotsPerVirtualSecond)} slots decided and ${fmt(c.opsPerVirtualSecond)} ops ok per virtual second; latency p50 ${c.p50.toFixed(1)} ms, p99 ${c.p99.toFixed(1)} ms`,
+      );
+    }
+  }
+
+  // Churn: n5 is 10 minutes away (one way) from every other node; 6 hours of virtual time.
+  const HOURS = 6;
+  const far = { kind: 'fixed', ms: 600_000 } as const;
+  const links = Object.fromEntries(['n1', 'n2', 'n3', 'n4'].map((a) => [`${a}-n5`, far]));
+  const rows: AdaptiveBench['churn']['rows'] = [];
+  for (const [label, extra] of [
+    ['adaptive (RTT-based, backoff, sticky leader)', {}],
+    ['adaptive timeouts, no sticky leader', { stickyLeader: false }],
+    ['fixed (Multi-Paxos timing)', { adaptiveTimeouts: false, stickyLeader: false }],
+  ] as const) {
+    let leaders = 0;
+    const run = simulate({
+      behavior: adaptive.behavior,
+      nodes: 5,
+      params: { ...adaptive.defaults, ...extra },
+      seed: 1,
+      duration: HOURS * 3_600_000,
+      network: { links },
+      workload: {
+        rate: 1,
+        clients: 2,
+        keys: 3,
+        timeout: 3_600_000,
+        classes: { critical: 0.1, routine: 0.9 },
+      },
+      trace: {
+        header: () => undefined,
+        // A node becomes leader when it cancels its election timer.
+        event: (e) => {
+          if (e.kind === 'timer' && e.action === 'cancel' && e.name === 'election') leaders++;
+        },
+      },
+    });
+    const elections = Object.values(run.finalStates).reduce<number>(
+      (a, st) => a + ((st as AdaptiveState | undefined)?.round ?? 0),
+      0,
+    );
+    rows.push({
+      timeouts: label,
+      virtualHours: HOURS,
+      leadersPerHour: leaders / HOURS,
+      electionsPerHour: elections / HOURS,
+      opsOk: run.stats.clientOps.ok,
+      wallSeconds: run.stats.wallSeconds,
+    });
+  }
+  const churn = {
+    description: `adaptive, 5 nodes, n5 10 min one way from the others (fixed latency), LAN uniform 5..40 ms, ${HOURS} h virtual, 1 op/s`,
+    rows,
+  };
+  if (!options.json) {
+    console.log(`\n${churn.description}`);
+    for (const row of rows) {
+      console.log(
+        `  ${row.timeouts.padEnd(46)} ${row.leadersPerHour.toFixed(2)} leaders elected/h, ${row.electionsPerHour.toFixed(2)} elections stood/h, ${fmt(row.opsOk)} ops ok (${row.wallSeconds.toFixed(1)} s wall)`,
+      );
+    }
+  }
+  return { classes, churn };
 }

@@ -176,4 +176,45 @@ describe('synod simulate', () => {
     expect(again.code).toBe(10);
     expect(again.stdout).toMatch(/safety violation/);
   });
+
+  it('simulates adaptive with a criticality mix: per-class rows, a valid trace with classes, exit 0', async () => {
+    const out = join(dir, 'adaptive.ndjson');
+    const args = ['simulate', 'adaptive', '--nodes', '5', '--criticality-mix', 'critical:0.1,routine:0.9'];
+    const r = synod([
+      ...args,
+      '--seed',
+      '1',
+      '--duration',
+      '5s',
+      '--param',
+      'reconfigEveryMs=1000',
+      '--out',
+      out,
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/class critical\s+ops ok \d+\/\d+ .*slots decided \d+\s+latency p50/);
+    expect(r.stdout).toMatch(/class routine\s+ops ok \d+\/\d+/);
+    const v = await validateTrace(out);
+    expect(v.ok).toBe(true);
+    const text = readFileSync(out, 'utf8');
+    expect(text).toMatch(/"kind":"reconfig"/);
+    expect(text).toMatch(/"kind":"invoke".*"class":"(critical|routine)"/);
+    expect(synod(['simulate', '--help']).stdout).toMatch(/--criticality-mix M/);
+  });
+
+  it('refuses a bad --criticality-mix with exit 150', () => {
+    for (const [mix, message] of [
+      ['urgent:1', /unknown class "urgent" \(classes: critical, routine\)/],
+      ['critical:-1', /weight of critical must be a number ≥ 0/],
+      ['critical:0,routine:0', /must sum to more than 0/],
+      ['critical=1', /class:weight pairs/],
+    ] as const) {
+      const r = synod(['simulate', 'adaptive', '--criticality-mix', mix, '--quiet']);
+      expect(r.code, mix).toBe(150);
+      expect(r.stderr).toMatch(message);
+    }
+    const r = synod(['simulate', 'multipaxos', '--criticality-mix', 'critical:1']);
+    expect(r.code).toBe(150);
+    expect(r.stderr).toMatch(/multipaxos has no criticality classes/);
+  });
 });

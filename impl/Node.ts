@@ -2,6 +2,13 @@
 // the node's state and an input (start, message, timer, client request) and return the next state
 // and effects. No clock, randomness or I/O inside a handler: the runtime (the simulator, a real
 // network runtime, or the model checker's ActorModel) performs the effects.
+//
+// Time is an input, not a clock read: every handler may get the runtime's current time as an
+// optional trailing argument `now` (ms; virtual time in the simulator, wall time on a network, and
+// absent under the model checker). A handler that uses it must also work without it; nodes that
+// need no time ignore it.
+
+import type { QuorumSystem } from '../traces/index.js';
 
 /** A node's name, e.g. `n1`. */
 export type NodeId = string;
@@ -49,7 +56,12 @@ export type Effect<M, Rep = unknown> =
   /** The node learned that `value` is decided in `slot` (0 for single-decree consensus). */
   | { readonly kind: 'decide'; readonly slot: number; readonly value: unknown; readonly ballot?: unknown }
   /** Answer a client operation. `ok: false` is a definite failure; `ok: 'unknown'` an indefinite one. */
-  | { readonly kind: 'reply'; readonly op: number; readonly ok: boolean | 'unknown'; readonly result?: Rep };
+  | { readonly kind: 'reply'; readonly op: number; readonly ok: boolean | 'unknown'; readonly result?: Rep }
+  /**
+   * The node's quorum system changes from `slot` on (a reconfiguration it applied). The runtime
+   * records it (the trace's `reconfig` event); it changes nothing in the runtime itself.
+   */
+  | { readonly kind: 'reconfig'; readonly slot: number; readonly quorum: QuorumSystem };
 
 /** A handler's result: the next state and what to do. */
 export interface Step<S, M, Rep = unknown> {
@@ -66,12 +78,17 @@ export interface NodeBehavior<S, M, Req = unknown, Rep = unknown, P = Record<str
   readonly protocol: string;
   /**
    * Start (or restart) the node. `durable` holds what it persisted before a crash (undefined on a
-   * first start); volatile state is lost.
+   * first start); volatile state is lost. `now` (in every handler): the runtime's current time in
+   * ms, when it gives one (see the file comment).
    */
-  init(config: NodeConfig<P>, durable: Readonly<Record<string, unknown>> | undefined): Step<S, M, Rep>;
-  onMessage(state: S, from: NodeId, msg: M): Step<S, M, Rep>;
-  onTimer(state: S, name: string): Step<S, M, Rep>;
-  onRequest(state: S, req: ClientRequest<Req>): Step<S, M, Rep>;
+  init(
+    config: NodeConfig<P>,
+    durable: Readonly<Record<string, unknown>> | undefined,
+    now?: number,
+  ): Step<S, M, Rep>;
+  onMessage(state: S, from: NodeId, msg: M, now?: number): Step<S, M, Rep>;
+  onTimer(state: S, name: string, now?: number): Step<S, M, Rep>;
+  onRequest(state: S, req: ClientRequest<Req>, now?: number): Step<S, M, Rep>;
 }
 
 /** A step with no effects. */

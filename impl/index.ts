@@ -23,6 +23,23 @@ export {
   type MultiPaxosState,
   type SlotVote,
 } from './multipaxos/MultiPaxosNode.js';
+export {
+  ADAPTIVE_PARAMS,
+  adaptiveNode,
+  batchClass,
+  classesSystem,
+  CRITICALITY_CLASSES,
+  type AdaptiveExt,
+  type AdaptiveParams,
+  type AdaptiveState,
+  type Criticality,
+  type ReconfigCommand,
+} from './adaptive/AdaptiveNode.js';
+export {
+  multiPaxosVariant,
+  type MultiPaxosHooks,
+  type MultiPaxosVariant,
+} from './multipaxos/MultiPaxosNode.js';
 export { applyKv, type KvCommand, type KvRequest, type KvResult, type KvStore } from './multipaxos/kv.js';
 export {
   PROTOCOL_NAMES,

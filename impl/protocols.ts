@@ -4,6 +4,13 @@
 // runtime (simulator, network, model checker) sees the same validated values.
 
 import type { QuorumSystem } from '../traces/index.js';
+import {
+  ADAPTIVE_PARAMS,
+  adaptiveNode,
+  adaptiveQuorum,
+  batchClass,
+  resolveAdaptiveParams,
+} from './adaptive/AdaptiveNode.js';
 import { multiPaxosNode, MULTIPAXOS_PARAMS } from './multipaxos/MultiPaxosNode.js';
 import type { NodeBehavior } from './Node.js';
 import { quorumSizes } from './paxos/ballot.js';
@@ -25,6 +32,12 @@ export interface ProtocolEntry {
   readonly describe: string;
   /** The quorum system for a trace header, given the resolved parameters and the nodes. */
   quorum(params: Readonly<Record<string, unknown>>, nodes: readonly string[]): QuorumSystem;
+  /** Cross-parameter checks for `nodes` nodes (throws a RangeError naming the parameter). */
+  readonly check?: (params: Readonly<Record<string, unknown>>, nodes: number) => void;
+  /** The criticality classes client requests may carry (`class`), strictest first. */
+  readonly classes?: readonly string[];
+  /** The class of a decided value (a slot), for per-class figures. */
+  readonly classOf?: (value: unknown) => string | undefined;
 }
 
 const defaultsOf = (specs: ParamSpecs): Record<string, unknown> =>
@@ -59,6 +72,21 @@ export const protocols = {
       'Multi-Paxos with a stable leader (one phase 1 for all slots), batching, pipelining, elections with randomized ' +
       'backoff, catch-up, client forwarding, and a linearizable key-value store (read, write, cas) on the log.',
     quorum: quorumOf('multipaxos'),
+  },
+  adaptive: {
+    behavior: adaptiveNode,
+    params: ADAPTIVE_PARAMS,
+    defaults: defaultsOf(ADAPTIVE_PARAMS),
+    describe:
+      'Multi-Paxos with per-class quorums (a critical command is decided by a majority, a routine one by routineQ2 ' +
+      'votes), reconfiguration through the log (effective alpha slots later), and election timeouts from measured ' +
+      'round trips (SRTT/RTTVAR as in TCP). Twins: spec/adaptive, tla/AdaptiveQuorums.tla.',
+    quorum: adaptiveQuorum,
+    check: (params: Readonly<Record<string, unknown>>, nodes: number) => {
+      resolveAdaptiveParams(params, nodes);
+    },
+    classes: ['critical', 'routine'],
+    classOf: (value: unknown) => (Array.isArray(value) ? batchClass(value) : undefined),
   },
 } as const satisfies Record<string, ProtocolEntry>;
 
@@ -105,6 +133,7 @@ export function parseProtocolParams(protocol: string, pairs: readonly string[], 
       given[name] = parseParam(protocol, entry.params, name, pair.slice(eq + 1).trim());
     }
     const params = resolveParams(protocol, entry.params, given);
+    entry.check?.(params, nodes);
     const p1 = params['phase1Quorum'];
     const p2 = params['phase2Quorum'];
     if (typeof p1 === 'number' && typeof p2 === 'number') quorumSizes(protocol, nodes, p1, p2);

@@ -142,6 +142,9 @@ Workload (Jepsen-style: each client process runs one read or write at a time):
   --keys K               number of keys (default 10)
   --clients C            client processes (default 5)
   --client-timeout D     an op without a reply by then ends as info (default 5s)
+  --criticality-mix M    class weights of client ops, for protocols with criticality classes
+                         (adaptive: critical, routine), e.g. "critical:0.1,routine:0.9" (the
+                         default there); each op draws its class, the table splits ops by class
 
 Output:
   --out FILE             write the trace (NDJSON, synod-trace v1) to FILE
@@ -181,6 +184,9 @@ Examples:
   synod simulate multipaxos --duration 6h --rate 2/s --link n1-n5=uniform:3min..22min \\
       --link n2-n5=uniform:3min..22min --link n3-n5=uniform:3min..22min --link n4-n5=uniform:3min..22min
   synod simulate paxos --param forgetPromise=true --explore 200 --seed 1 --duration 2s
+  synod simulate adaptive --nodes 5 --criticality-mix "critical:0.1,routine:0.9" --seed 1 --out run.ndjson
+  synod simulate adaptive --duration 6h --rate 1/s --param reconfigEveryMs=60000 \
+      --link n1-n5=fixed:10min --link n2-n5=fixed:10min --link n3-n5=fixed:10min --link n4-n5=fixed:10min
 `;
 }
 
@@ -200,6 +206,7 @@ const options = {
   keys: { type: 'string' },
   clients: { type: 'string' },
   'client-timeout': { type: 'string' },
+  'criticality-mix': { type: 'string' },
   out: { type: 'string' },
   json: { type: 'boolean' },
   quiet: { type: 'boolean' },
@@ -236,6 +243,27 @@ function latencyArg(flag: string, raw: string): Latency {
   const l = parseLatency(raw);
   if (typeof l === 'string') throw new UsageError('E_ARG_VALUE', `${flag}: ${l}`, NAME);
   return l;
+}
+
+/** Parse `--criticality-mix` ("critical:0.1,routine:0.9") against the protocol's classes. */
+export function parseCriticalityMix(raw: string, classes: readonly string[]): Record<string, number> {
+  const bad = (why: string): UsageError =>
+    new UsageError('E_ARG_VALUE', `--criticality-mix ${JSON.stringify(raw)}: ${why}`, NAME);
+  const out: Record<string, number> = {};
+  for (const part of raw.split(',')) {
+    const m = /^\s*([^:\s]+)\s*:\s*([^\s]+)\s*$/.exec(part);
+    if (m === null) throw bad('write class:weight pairs separated by commas, e.g. critical:0.1,routine:0.9');
+    const [, name, w] = m as unknown as [string, string, string];
+    if (!classes.includes(name))
+      throw bad(`unknown class ${JSON.stringify(name)} (classes: ${classes.join(', ')})`);
+    if (Object.prototype.hasOwnProperty.call(out, name)) throw bad(`class ${name} is given twice`);
+    const x = Number(w);
+    if (!(x >= 0) || !Number.isFinite(x))
+      throw bad(`the weight of ${name} must be a number ≥ 0, got ${JSON.stringify(w)}`);
+    out[name] = x;
+  }
+  if (!(Object.values(out).reduce((a, b) => a + b, 0) > 0)) throw bad('the weights must sum to more than 0');
+  return out;
 }
 
 /** A parsed `synod simulate` invocation. */
@@ -363,6 +391,19 @@ export async function parseSimulateArgs(args: string[]): Promise<SimulateInvocat
       workload.clients = intArg(NAME, '--clients', v['clients'], 1, 100_000);
     if (typeof v['client-timeout'] === 'string')
       workload.timeout = durationArg('--client-timeout', v['client-timeout']);
+  }
+  const classes = protocol.shipped ? protocolEntry(protocol.name)?.classes : undefined;
+  if (typeof v['criticality-mix'] === 'string') {
+    if (classes === undefined)
+      throw new UsageError(
+        'E_ARG_VALUE',
+        `--criticality-mix: ${protocol.name} has no criticality classes (adaptive has)`,
+        NAME,
+      );
+    const mix = parseCriticalityMix(v['criticality-mix'], classes);
+    if (workload !== false) workload.classes = mix;
+  } else if (classes !== undefined && workload !== false) {
+    workload.classes = { critical: 0.1, routine: 0.9 };
   }
 
   const faultsFile = typeof v['faults'] === 'string' ? v['faults'] : undefined;
@@ -616,11 +657,39 @@ async function run(args: string[], io: Io): Promise<number> {
   if (inv.json) io.out(JSON.stringify(resultJson(inv, result)) + '\n');
   else {
     io.out(renderResult(result, s, replayCommand(inv, result.seed)));
+    io.out(renderClasses(inv, result, s));
     if (inv.out !== undefined) io.out(`  ${s.dim('trace'.padEnd(17))}  ${inv.out}\n`);
     if (!inv.seedGiven)
       io.out(`  ${s.dim('seed'.padEnd(17))}  ${inv.seed} (pass --seed ${inv.seed} to replay this run)\n`);
   }
   return exitOf(result.status);
+}
+
+/** Per-class rows (ops, slots decided, latency) for a run whose workload has criticality classes. */
+function renderClasses(
+  inv: SimulateInvocation,
+  r: ReturnType<typeof simulate>,
+  s: ReturnType<typeof style>,
+): string {
+  const by = r.stats.byClass;
+  if (by === undefined) return '';
+  const classOf = inv.protocol.shipped ? protocolEntry(inv.protocol.name)?.classOf : undefined;
+  const slots: Record<string, number> = {};
+  if (classOf !== undefined)
+    for (const value of r.decided.values()) {
+      const c = classOf(value);
+      if (c !== undefined) slots[c] = (slots[c] ?? 0) + 1;
+    }
+  const secs = r.stats.virtualSeconds > 0 ? r.stats.virtualSeconds : 1;
+  const ms = (x: number): string => `${x.toFixed(1)}ms`;
+  return Object.entries(by)
+    .map(
+      ([name, c]) =>
+        `  ${s.dim(`class ${name}`.padEnd(17))}  ops ok ${c.ok}/${c.invoked} (${(c.ok / secs).toFixed(1)}/s)` +
+        (classOf === undefined ? '' : `  slots decided ${slots[name] ?? 0}`) +
+        `  latency p50 ${ms(c.latency.p50)}  p95 ${ms(c.latency.p95)}  p99 ${ms(c.latency.p99)}\n`,
+    )
+    .join('');
 }
 
 export const simulateCommand: Command = {

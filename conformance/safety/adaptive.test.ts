@@ -2,6 +2,8 @@
 // `reconfig` event names, and under a `classes` system a slot's phase-2 quorum is the one of the
 // class its accept names. Hand-written multipaxos-shaped traces, three nodes, lines pinned.
 import { describe, expect, it } from 'vitest';
+import { protocols } from '../../impl/index.js';
+import { simulate } from '../../impl/sim/index.js';
 import type { QuorumSystem, TraceEvent, TraceHeader } from '../../traces/index.js';
 import { quorumsOf } from '../quorum.js';
 import type { InvariantResult } from '../types.js';
@@ -184,5 +186,52 @@ describe('criticality classes: a slot is decided by a phase-2 quorum of its clas
   it('a slot whose accept names no class is accepted with a phase-2 quorum of any class', () => {
     const r = check(header(classes), [...leadWithAll(), ...slot(0, 'a', [])]);
     expect(violated(r)).toEqual([]);
+  });
+});
+
+describe('adaptive simulator traces (reconfigurations every 200 ms, 10% critical ops)', () => {
+  const run = (seed: number): { header: TraceHeader; events: TraceEvent[] } => {
+    const entry = protocols.adaptive;
+    const nodes = ['n1', 'n2', 'n3', 'n4', 'n5'];
+    const params = { ...entry.defaults, reconfigEveryMs: 200 };
+    let h: TraceHeader | undefined;
+    const events: TraceEvent[] = [];
+    simulate({
+      behavior: entry.behavior as typeof protocols.multipaxos.behavior,
+      nodes,
+      params,
+      seed,
+      duration: 3000,
+      network: { loss: 0.02 },
+      workload: { rate: 100, classes: { critical: 0.1, routine: 0.9 } },
+      quorum: entry.quorum(params, nodes),
+      trace: { header: (x) => (h = x), event: (e) => events.push(e) },
+    });
+    return { header: h!, events };
+  };
+
+  it.each([1, 2, 3])('seed %i conforms, with the quorum rules judged under every reconfiguration', (seed) => {
+    const t = run(seed);
+    expect(t.events.some((e) => e.kind === 'reconfig')).toBe(true);
+    const r = check(t.header, t.events);
+    expect(violated(r)).toEqual([]);
+    for (const name of ['quorum', 'proposer-value']) expect(get(r, name).status, name).toBe('holds');
+  });
+
+  it('dropping the votes of one critical slot (its leader decides on its own vote) breaks the quorum rule only', () => {
+    const t = run(1);
+    const critical = t.events.find(
+      (e) => e.kind === 'send' && (e.msg as { type: string; class?: string }).class === 'critical',
+    ) as Extract<TraceEvent, { kind: 'send' }>;
+    const slotOf = (e: TraceEvent): number | undefined =>
+      e.kind === 'send' ? (e.msg as { slot?: number }).slot : undefined;
+    const target = slotOf(critical)!;
+    const events = t.events.filter(
+      (e) => !(e.kind === 'send' && (e.msg as { type: string }).type === 'accepted' && slotOf(e) === target),
+    );
+    const r = check(t.header, events);
+    expect(violated(r)).toEqual(['quorum']);
+    expect(get(r, 'quorum').violation!.slot).toBe(target);
+    expect(get(r, 'quorum').violation!.message).toContain('class critical');
   });
 });

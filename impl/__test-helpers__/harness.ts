@@ -134,6 +134,8 @@ export class Harness {
   /** Per node, slot -> value decided (kept across restarts). */
   readonly decidedBy = new Map<NodeId, Map<number, unknown>>();
   readonly replies: Reply[] = [];
+  /** Every reconfig effect, in order. */
+  readonly reconfigs: { node: NodeId; slot: number; quorum: unknown; t: number }[] = [];
   /** Safety violations seen (two different decisions for one slot). */
   readonly violations: string[] = [];
   readonly messages: { t: number; from: NodeId; to: NodeId; msg: unknown }[] = [];
@@ -171,6 +173,7 @@ export class Harness {
     const step = this.opts.behavior.init(
       { id, nodes: this.ids, params: this.opts.params ?? {} },
       durable,
+      this.now,
     ) as Step<unknown, unknown>;
     this.apply(id, step);
   }
@@ -212,7 +215,10 @@ export class Harness {
             if (this.timers.get(key) !== token || this.epoch.get(id) !== ep || !this.isUp(id)) return;
             this.timers.delete(key);
             this.events++;
-            this.apply(id, this.opts.behavior.onTimer(this.states.get(id), e.name) as Step<unknown, unknown>);
+            this.apply(
+              id,
+              this.opts.behavior.onTimer(this.states.get(id), e.name, this.now) as Step<unknown, unknown>,
+            );
           });
           break;
         }
@@ -224,6 +230,9 @@ export class Harness {
           break;
         case 'reply':
           this.replies.push({ node: id, op: e.op, ok: e.ok, result: e.result, t: this.now });
+          break;
+        case 'reconfig':
+          this.reconfigs.push({ node: id, slot: e.slot, quorum: e.quorum, t: this.now });
           break;
         default: {
           const never: never = e;
@@ -259,7 +268,7 @@ export class Harness {
         this.events++;
         this.apply(
           to,
-          this.opts.behavior.onMessage(this.states.get(to), from, msg) as Step<unknown, unknown>,
+          this.opts.behavior.onMessage(this.states.get(to), from, msg, this.now) as Step<unknown, unknown>,
         );
       });
     }
@@ -269,7 +278,10 @@ export class Harness {
   request<R>(node: NodeId, req: ClientRequest<R>): void {
     if (!this.isUp(node)) return;
     this.events++;
-    this.apply(node, this.opts.behavior.onRequest(this.states.get(node), req) as Step<unknown, unknown>);
+    this.apply(
+      node,
+      this.opts.behavior.onRequest(this.states.get(node), req, this.now) as Step<unknown, unknown>,
+    );
   }
 
   /** Crash `node`: volatile state and timers are lost, durable state is kept. */

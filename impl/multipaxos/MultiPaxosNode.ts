@@ -177,15 +177,42 @@ export const MULTIPAXOS_PARAMS = {
 export type MultiPaxosParams = ParamValues<typeof MULTIPAXOS_PARAMS>;
 
 type Vote = { readonly ballot: Ballot; readonly value: Batch };
-type Inflight = { readonly value: Batch; readonly acks: readonly NodeId[]; readonly sentTick: number };
 
-/** The state of one Multi-Paxos node. */
-export type MultiPaxosState = {
+/** Leader: a slot in flight (proposed, not yet decided). */
+export type Inflight = {
+  readonly value: Batch;
+  /** Nodes that voted for it (the leader first). */
+  readonly acks: readonly NodeId[];
+  /** Heartbeat tick of the last (re-)send. */
+  readonly sentTick: number;
+  /** The runtime's time of the last (re-)send, when the runtime gives one. */
+  readonly sentAt: number | undefined;
+  /** True once re-sent: its acks then say nothing about the round trip (Karn's rule). */
+  readonly resent: boolean;
+  /** The slot's criticality class (variants with classes), else undefined. */
+  readonly cls: string | undefined;
+};
+
+/** A promise as the candidate keeps it. */
+export type PromiseRecord = {
+  readonly fromSlot: number;
+  readonly accepted: readonly SlotVote[];
+  /** What a variant's `promiseExtra` hook read from the message (undefined for multipaxos). */
+  readonly extra?: unknown;
+};
+
+/** The state of one Multi-Paxos node (`X`: the extra state of a variant built with hooks). */
+export type MultiPaxosState<X = undefined> = {
   readonly id: NodeId;
   readonly nodes: readonly NodeId[];
   readonly params: MultiPaxosParams;
+  /** Fixed phase-1 / phase-2 quorum sizes (the default quorum tests; variants may ignore them). */
   readonly q1: number;
   readonly q2: number;
+  /** The variant's hooks (none for multipaxos). */
+  readonly hooks: MultiPaxosHooks;
+  /** The variant's extra state. */
+  readonly ext: X;
   // Durable.
   /** The highest round this node used for its own ballots. */
   readonly round: number;
@@ -214,9 +241,7 @@ export type MultiPaxosState = {
   /** The leader this node believes in, if any. */
   readonly leader: NodeId | null;
   /** Candidate: promises received. */
-  readonly promises: Readonly<
-    Record<NodeId, { readonly fromSlot: number; readonly accepted: readonly SlotVote[] }>
-  >;
+  readonly promises: Readonly<Record<NodeId, PromiseRecord>>;
   /** Leader: next free slot, slots in flight, commands waiting for a slot. */
   readonly nextSlot: number;
   readonly inflight: Readonly<Record<number, Inflight>>;
@@ -225,6 +250,8 @@ export type MultiPaxosState = {
   /** Leader: propose nothing new until the commit index reaches this (slots decided elsewhere). */
   readonly catchupTarget: number;
   readonly catchupFrom: NodeId | null;
+  /** Leader: recovered slots not yet re-proposed (a variant's `canPropose` held them back), or null. */
+  readonly recovering: { readonly upTo: number; readonly best: ReadonlyMap<number, Batch> } | null;
   readonly tick: number;
   /** Client commands this node must answer, by op. */
   readonly pending: IntMap<KvCommand>;
@@ -233,11 +260,72 @@ export type MultiPaxosState = {
 
 type Eff = Effect<MultiPaxosMessage, unknown>;
 type MStep = Step<MultiPaxosState, MultiPaxosMessage, unknown>;
+/** The state as the core sees it, whatever a variant keeps in `ext`. */
+type St = MultiPaxosState<unknown>;
+
+/**
+ * Where a variant of Multi-Paxos (impl/adaptive) changes the algorithm. Every hook is optional;
+ * without hooks the node is plain Multi-Paxos, message for message. Hooks are pure like handlers:
+ * they read the state (and the runtime's time `ctx.now`) and return a new state or a verdict.
+ */
+export interface MultiPaxosHooks {
+  /** Phase 1 is complete with the promises in `s.promises` (default: at least `q1` of them). */
+  readonly phase1Done?: (s: St, ctx: MultiPaxosCtx) => boolean;
+  /** Slot `slot` of class `cls` is decided with votes from `acks` (default: at least `q2`). */
+  readonly phase2Done?: (s: St, slot: number, acks: readonly NodeId[], cls: string | undefined) => boolean;
+  /** The criticality class of a batch, sent as the accept's `class` field (default: none). */
+  readonly classOf?: (value: Batch) => string | undefined;
+  /** May the leader propose in `slot` now (default: yes)? Recovery and new slots wait until it may. */
+  readonly canPropose?: (s: St, slot: number) => boolean;
+  /** True for a logged command that is not a client command: the store skips it. */
+  readonly control?: (cmd: KvCommand) => boolean;
+  /** Slots `from` .. `to - 1` were just applied, in order (also on restart, with `ctx` undefined). */
+  readonly onCommit?: (s: St, ctx: MultiPaxosCtx | undefined, from: number, to: number) => St;
+  /** Extra fields for a promise (acceptor side), and how the candidate reads them back. */
+  promiseExtra?: {
+    readonly make: (s: St, fromSlot: number) => Readonly<Record<string, unknown>>;
+    readonly read: (msg: Readonly<Record<string, unknown>>) => unknown;
+  };
+  /** The election timer (default: `electionTimeoutMs` plus `electionJitterMs` of jitter). */
+  readonly electionTimer?: (s: St, ctx: MultiPaxosCtx) => { after: number; jitter: number };
+  /** The election timer fired at a non-leader (default: stand, {@link startElection}). */
+  readonly onElectionTimeout?: (s: St, ctx: MultiPaxosCtx) => St;
+  /** True to ignore a prepare altogether (e.g. while a live leader is heard). */
+  readonly ignorePrepare?: (s: St, from: NodeId, ballot: Ballot, ctx: MultiPaxosCtx) => boolean;
+  /** A current leader's heartbeat arrived (before the election timer is reset). */
+  readonly onHeartbeat?: (
+    s: St,
+    from: NodeId,
+    msg: Readonly<Record<string, unknown>>,
+    ctx: MultiPaxosCtx,
+  ) => St;
+  /** Leader: send the heartbeats (default: one broadcast). */
+  readonly sendHeartbeats?: (s: St, ctx: MultiPaxosCtx) => St;
+  /** Leader: re-send the accept of `f` to the nodes that have not voted (default: every other beat). */
+  readonly resendDue?: (s: St, f: Inflight, tick: number, ctx: MultiPaxosCtx) => boolean;
+  /** Leader: a first vote from `from` for slot `slot` (before the phase-2 test). */
+  readonly onAccepted?: (s: St, from: NodeId, f: Inflight, ctx: MultiPaxosCtx) => St;
+  /** This node just became leader (its heartbeat timer is set). */
+  readonly onLead?: (s: St, ctx: MultiPaxosCtx) => St;
+  /** Leader: before client commands fill the pipeline (e.g. to propose a control command). */
+  readonly beforePropose?: (s: St, ctx: MultiPaxosCtx) => St;
+  /** Message types the core does not know. */
+  readonly onMessage?: (
+    s: St,
+    from: NodeId,
+    msg: Readonly<Record<string, unknown>>,
+    ctx: MultiPaxosCtx,
+  ) => St;
+  /** Timers the core does not know. */
+  readonly onTimer?: (s: St, name: string, ctx: MultiPaxosCtx) => St;
+}
 
 /** Effects of one step; the durable writes are collected and emitted first. */
 class Ctx {
   readonly eff: Eff[] = [];
   vars: Record<string, unknown> | null = null;
+  /** The runtime's time of this step, when it gives one. */
+  constructor(readonly now: number | undefined) {}
   persist(name: string, value: unknown): void {
     (this.vars ??= {})[name] = value;
   }
@@ -247,40 +335,44 @@ class Ctx {
   broadcast(msg: MultiPaxosMessage): void {
     this.eff.push({ kind: 'broadcast', msg });
   }
-  done(state: MultiPaxosState): MStep {
+  done(state: St): MStep {
     return {
       state,
       effects: this.vars === null ? this.eff : [{ kind: 'persist', vars: this.vars }, ...this.eff],
-    };
+    } as MStep;
   }
 }
+
+/** The effects collector a hook gets (persist, send, broadcast, raw effects, and `now`). */
+export type MultiPaxosCtx = Ctx;
 
 const ELECTION = 'election';
 const HEARTBEAT = 'heartbeat';
 const BATCH = 'batch';
 const RETRY = 'retry';
 
-function electionTimer(s: MultiPaxosState, ctx: Ctx): void {
+function electionTimer(s: St, ctx: Ctx): void {
+  const t = s.hooks.electionTimer?.(s, ctx);
   ctx.eff.push({
     kind: 'setTimer',
     name: ELECTION,
-    after: s.params.electionTimeoutMs,
-    jitter: s.params.electionJitterMs,
+    after: t === undefined ? s.params.electionTimeoutMs : t.after,
+    jitter: t === undefined ? s.params.electionJitterMs : t.jitter,
   });
 }
 
-function armRetry(s: MultiPaxosState, ctx: Ctx): MultiPaxosState {
+function armRetry(s: St, ctx: Ctx): St {
   if (s.retryArmed) return s;
   ctx.eff.push({ kind: 'setTimer', name: RETRY, after: s.params.retryMs });
   return { ...s, retryArmed: true };
 }
 
-function persistPromise(s: MultiPaxosState, ctx: Ctx, b: Ballot): void {
+function persistPromise(s: St, ctx: Ctx, b: Ballot): void {
   if (!s.params.forgetPromise) ctx.persist('promised', b);
 }
 
 /** Give up leading or candidacy. */
-function stepDown(s: MultiPaxosState, ctx: Ctx, leader: NodeId | null): MultiPaxosState {
+function stepDown(s: St, ctx: Ctx, leader: NodeId | null): St {
   if (s.role === 'leader') {
     ctx.eff.push({ kind: 'cancelTimer', name: HEARTBEAT }, { kind: 'cancelTimer', name: BATCH });
   }
@@ -296,26 +388,22 @@ function stepDown(s: MultiPaxosState, ctx: Ctx, leader: NodeId | null): MultiPax
     batchArmed: false,
     catchupTarget: 0,
     catchupFrom: null,
+    recovering: null,
   };
 }
 
 /** Raise the promise to `b` when it is higher; a candidate or leader below it steps down. */
-function raisePromise(s: MultiPaxosState, ctx: Ctx, b: Ballot): MultiPaxosState {
+function raisePromise(s: St, ctx: Ctx, b: Ballot): St {
   if (compareBallots(b, s.promised) <= 0) return s;
   persistPromise(s, ctx, b);
-  const next: MultiPaxosState = { ...s, promised: b, seenRound: Math.max(s.seenRound, b.round) };
+  const next: St = { ...s, promised: b, seenRound: Math.max(s.seenRound, b.round) };
   return next.role !== 'follower' && compareBallots(b, next.ballot) > 0 ? stepDown(next, ctx, null) : next;
 }
 
 /** Learn that `value` is decided in `slot`; apply the contiguous prefix and answer clients. */
-function learn(
-  s: MultiPaxosState,
-  ctx: Ctx,
-  slot: number,
-  value: Batch,
-  ballot: Ballot | null,
-): MultiPaxosState {
+function learn(s: St, ctx: Ctx, slot: number, value: Batch, ballot: Ballot | null): St {
   if (slot < s.commitIndex || s.log.has(slot)) return s;
+  const control = s.hooks.control;
   ctx.persist(`d.${slot}`, value);
   ctx.eff.push(ballot === null ? { kind: 'decide', slot, value } : { kind: 'decide', slot, value, ballot });
   let { commitIndex, kv, appliedOps, votes, pending, inflight } = s;
@@ -328,6 +416,7 @@ function learn(
   while (log.has(commitIndex)) {
     const batch = log.get(commitIndex)!;
     for (const cmd of batch) {
+      if (control !== undefined && control(cmd)) continue;
       if (appliedOps.has(cmd.op)) continue; // never twice, even if a command were logged twice
       const applied = applyKvMap(kv, cmd);
       kv = applied.store;
@@ -345,11 +434,15 @@ function learn(
   }
   const decidedTop = Math.max(s.decidedTop, slot + 1);
   const nextSlot = s.role === 'leader' ? Math.max(s.nextSlot, decidedTop) : s.nextSlot;
-  return { ...s, log, commitIndex, decidedTop, kv, appliedOps, votes, pending, inflight, nextSlot };
+  const next = { ...s, log, commitIndex, decidedTop, kv, appliedOps, votes, pending, inflight, nextSlot };
+  const onCommit = s.hooks.onCommit;
+  return onCommit === undefined || commitIndex === s.commitIndex
+    ? next
+    : onCommit(next, ctx, s.commitIndex, commitIndex);
 }
 
 /** True when `op` is in the log or in flight: proposing it again could log it twice. */
-function isLogged(s: MultiPaxosState, op: number): boolean {
+function isLogged(s: St, op: number): boolean {
   if (s.appliedOps.has(op)) return true;
   for (let slot = s.commitIndex; slot < s.decidedTop; slot++) {
     const b = s.log.get(slot);
@@ -359,7 +452,7 @@ function isLogged(s: MultiPaxosState, op: number): boolean {
   return false;
 }
 
-function enqueue(s: MultiPaxosState, cmds: readonly KvCommand[]): MultiPaxosState {
+function enqueue(s: St, cmds: readonly KvCommand[]): St {
   let queue = s.queue;
   for (const c of cmds) {
     if (queue.has(c.op) || isLogged(s, c.op)) continue;
@@ -369,33 +462,75 @@ function enqueue(s: MultiPaxosState, cmds: readonly KvCommand[]): MultiPaxosStat
 }
 
 /** Leader: send `accept` for `slot` and vote for it ourselves. */
-function propose(s: MultiPaxosState, ctx: Ctx, slot: number, value: Batch): MultiPaxosState {
+function propose(s: St, ctx: Ctx, slot: number, value: Batch): St {
   const ballot = s.ballot!;
-  ctx.broadcast({ type: 'accept', ballot, slot, value });
+  const cls = s.hooks.classOf?.(value);
+  ctx.broadcast(acceptMessage(ballot, slot, value, cls));
   ctx.persist(`v.${slot}`, { ballot, value });
-  const next: MultiPaxosState = {
+  const f: Inflight = { value, acks: [s.id], sentTick: s.tick, sentAt: ctx.now, resent: false, cls };
+  const next: St = {
     ...s,
     votes: s.votes.set(slot, { ballot, value }),
     maxVoteSlot: Math.max(s.maxVoteSlot, slot),
-    inflight: { ...s.inflight, [slot]: { value, acks: [s.id], sentTick: s.tick } },
+    inflight: { ...s.inflight, [slot]: f },
   };
-  return s.q2 <= 1 ? decideAsLeader(next, ctx, slot) : next;
+  return phase2Done(next, slot, f.acks, cls) ? decideAsLeader(next, ctx, slot) : next;
 }
 
-function decideAsLeader(s: MultiPaxosState, ctx: Ctx, slot: number): MultiPaxosState {
+/** The accept of a slot; a variant with classes adds the slot's `class`. */
+function acceptMessage(
+  ballot: Ballot,
+  slot: number,
+  value: Batch,
+  cls: string | undefined,
+): MultiPaxosMessage {
+  return cls === undefined
+    ? { type: 'accept', ballot, slot, value }
+    : ({ type: 'accept', ballot, slot, value, class: cls } as MultiPaxosMessage);
+}
+
+function phase2Done(s: St, slot: number, acks: readonly NodeId[], cls: string | undefined): boolean {
+  const hook = s.hooks.phase2Done;
+  return hook === undefined ? acks.length >= s.q2 : hook(s, slot, acks, cls);
+}
+
+function phase1Done(s: St, ctx: Ctx): boolean {
+  const hook = s.hooks.phase1Done;
+  return hook === undefined ? Object.keys(s.promises).length >= s.q1 : hook(s, ctx);
+}
+
+/**
+ * Leader: propose `value` in the next free slot (for a variant's hooks, e.g. a control command).
+ * The caller checks the pipeline and `canPropose`.
+ */
+export function proposeNext(s: St, ctx: MultiPaxosCtx, value: Batch): St {
+  const slot = s.nextSlot;
+  return propose({ ...s, nextSlot: slot + 1 }, ctx, slot, value);
+}
+
+function decideAsLeader(s: St, ctx: Ctx, slot: number): St {
   const f = s.inflight[slot]!;
   ctx.broadcast({ type: 'decide', slot, value: f.value, ballot: s.ballot! });
   return learn(s, ctx, slot, f.value, s.ballot);
 }
 
 /** Leader: fill the pipeline from the queue (a partial batch waits for the batch timer unless `force`). */
-function tryPropose(s: MultiPaxosState, ctx: Ctx, force = false): MultiPaxosState {
+function tryPropose(s: St, ctx: Ctx, force = false): St {
   if (s.role !== 'leader' || s.commitIndex < s.catchupTarget) return s;
   let next = s;
+  const canPropose = s.hooks.canPropose;
+  if (canPropose !== undefined) {
+    if (next.recovering !== null) {
+      next = recover(next, ctx);
+      if (next.recovering !== null || next.role !== 'leader') return next;
+    }
+    if (next.hooks.beforePropose !== undefined) next = next.hooks.beforePropose(next, ctx);
+  }
   while (
     next.queue.length > 0 &&
     next.role === 'leader' &&
-    Object.keys(next.inflight).length < next.params.pipeline
+    Object.keys(next.inflight).length < next.params.pipeline &&
+    (canPropose === undefined || canPropose(next, next.nextSlot))
   ) {
     if (next.queue.length < next.params.batchSize && next.params.batchDelayMs > 0 && !force) {
       if (!next.batchArmed) {
@@ -418,7 +553,7 @@ function tryPropose(s: MultiPaxosState, ctx: Ctx, force = false): MultiPaxosStat
   return next;
 }
 
-function votesFrom(s: MultiPaxosState, from: number): SlotVote[] {
+function votesFrom(s: St, from: number): SlotVote[] {
   const out: SlotVote[] = [];
   for (let slot = from; slot <= s.maxVoteSlot; slot++) {
     const v = s.votes.get(slot);
@@ -427,7 +562,8 @@ function votesFrom(s: MultiPaxosState, from: number): SlotVote[] {
   return out;
 }
 
-function startElection(s: MultiPaxosState, ctx: Ctx): MultiPaxosState {
+/** Stand for leader: a ballot above every round seen, a promise to itself, and `prepare` to all. */
+export function startElection(s: St, ctx: MultiPaxosCtx): St {
   const round = Math.max(s.round, s.seenRound, s.promised?.round ?? 0) + 1;
   const ballot: Ballot = { round, node: s.id };
   ctx.persist('round', round);
@@ -435,7 +571,7 @@ function startElection(s: MultiPaxosState, ctx: Ctx): MultiPaxosState {
   ctx.broadcast({ type: 'prepare', ballot, fromSlot: s.commitIndex });
   electionTimer(s, ctx);
   if (s.role === 'leader') ctx.eff.push({ kind: 'cancelTimer', name: HEARTBEAT });
-  const next: MultiPaxosState = {
+  const next: St = {
     ...s,
     round,
     seenRound: round,
@@ -443,15 +579,22 @@ function startElection(s: MultiPaxosState, ctx: Ctx): MultiPaxosState {
     role: 'candidate',
     ballot,
     leader: null,
-    promises: { [s.id]: { fromSlot: s.commitIndex, accepted: votesFrom(s, s.commitIndex) } },
+    promises: { [s.id]: ownPromise(s) },
     inflight: {},
     queue: OpQueue.empty(),
+    recovering: null,
   };
-  return s.q1 <= 1 ? becomeLeader(next, ctx) : next;
+  return phase1Done(next, ctx) ? becomeLeader(next, ctx) : next;
+}
+
+function ownPromise(s: St): PromiseRecord {
+  const p = { fromSlot: s.commitIndex, accepted: votesFrom(s, s.commitIndex) };
+  const x = s.hooks.promiseExtra;
+  return x === undefined ? p : { ...p, extra: x.read(x.make(s, s.commitIndex)) };
 }
 
 /** Phase 1 is done: recover every slot a quorum reported on, fill gaps with no-ops, then lead. */
-function becomeLeader(s: MultiPaxosState, ctx: Ctx): MultiPaxosState {
+function becomeLeader(s: St, ctx: Ctx): St {
   const promises = Object.entries(s.promises);
   let fMax = 0;
   let catchupFrom: NodeId | null = null;
@@ -471,7 +614,7 @@ function becomeLeader(s: MultiPaxosState, ctx: Ctx): MultiPaxosState {
     }
   }
   ctx.eff.push({ kind: 'cancelTimer', name: ELECTION });
-  let next: MultiPaxosState = {
+  let next: St = {
     ...s,
     role: 'leader',
     leader: s.id,
@@ -481,34 +624,70 @@ function becomeLeader(s: MultiPaxosState, ctx: Ctx): MultiPaxosState {
     nextSlot: Math.max(fMax, top + 1, s.decidedTop, s.commitIndex),
     catchupTarget: fMax,
     catchupFrom: fMax > s.commitIndex ? catchupFrom : null,
+    recovering: null,
   };
-  for (let slot = Math.max(fMax, s.commitIndex); slot < next.nextSlot; slot++) {
-    if (next.log.has(slot)) continue;
-    next = propose(next, ctx, slot, best.get(slot)?.value ?? []);
+  if (next.hooks.canPropose !== undefined) {
+    const values = new Map<number, Batch>();
+    for (const [slot, v] of best) values.set(slot, v.value);
+    next = recover(
+      { ...next, recovering: { upTo: next.nextSlot, best: values } },
+      ctx,
+      Math.max(fMax, s.commitIndex),
+    );
     if (next.role !== 'leader') return next;
+  } else {
+    for (let slot = Math.max(fMax, s.commitIndex); slot < next.nextSlot; slot++) {
+      if (next.log.has(slot)) continue;
+      next = propose(next, ctx, slot, best.get(slot)?.value ?? []);
+      if (next.role !== 'leader') return next;
+    }
   }
   if (next.catchupFrom !== null && next.commitIndex < fMax) {
     ctx.send(next.catchupFrom, { type: 'catchup', fromSlot: next.commitIndex });
   }
-  ctx.broadcast({ type: 'heartbeat', ballot: next.ballot!, decidedBelow: next.commitIndex });
+  next = heartbeats(next, ctx);
   ctx.eff.push({ kind: 'setTimer', name: HEARTBEAT, after: next.params.heartbeatMs });
+  if (next.hooks.onLead !== undefined) next = next.hooks.onLead(next, ctx);
   // Our own waiting commands go straight into the queue.
   next = enqueue(next, next.pending.values());
   return tryPropose(next, ctx);
 }
 
+function heartbeats(s: St, ctx: Ctx): St {
+  if (s.hooks.sendHeartbeats !== undefined) return s.hooks.sendHeartbeats(s, ctx);
+  ctx.broadcast({ type: 'heartbeat', ballot: s.ballot!, decidedBelow: s.commitIndex });
+  return s;
+}
+
+/**
+ * Leader with a variant's `canPropose`: re-propose the recovered slots from `from` (default: the
+ * commit index) while it may, in order; keep the rest for later.
+ */
+function recover(s: St, ctx: Ctx, from = s.commitIndex): St {
+  const r = s.recovering!;
+  let next = s;
+  for (let slot = Math.max(from, s.commitIndex); slot < r.upTo; slot++) {
+    if (next.log.has(slot) || next.inflight[slot] !== undefined) continue;
+    if (!next.hooks.canPropose!(next, slot)) return next;
+    next = propose(next, ctx, slot, r.best.get(slot) ?? []);
+    if (next.role !== 'leader') return next;
+  }
+  return { ...next, recovering: null };
+}
+
 /** A message from a leader at ballot `b` (heartbeat, accept): follow it if it is current. */
-function follow(s: MultiPaxosState, ctx: Ctx, b: Ballot): MultiPaxosState {
+function follow(s: St, ctx: Ctx, b: Ballot): St {
   if (b.node === s.id) return s;
   electionTimer(s, ctx);
   return s.leader === b.node ? s : { ...s, leader: b.node };
 }
 
-function onMessage(s0: MultiPaxosState, from: NodeId, msg: MultiPaxosMessage, ctx: Ctx): MultiPaxosState {
+function onMessage(s0: St, from: NodeId, msg: MultiPaxosMessage, ctx: Ctx): St {
   let s = s0;
   switch (msg.type) {
     case 'prepare': {
       const b = msg.ballot;
+      if (s.hooks.ignorePrepare?.(s, from, b, ctx) === true) return s;
       s = { ...s, seenRound: Math.max(s.seenRound, b.round) };
       const cmp = compareBallots(b, s.promised);
       if (cmp < 0) {
@@ -519,12 +698,12 @@ function onMessage(s0: MultiPaxosState, from: NodeId, msg: MultiPaxosMessage, ct
       s = raisePromise(s, ctx, b);
       const fromSlot = Math.max(msg.fromSlot, s.commitIndex);
       const accepted = votesFrom(s, fromSlot);
-      ctx.send(
-        from,
+      const extra = s.hooks.promiseExtra?.make(s, msg.fromSlot);
+      const promise: MultiPaxosMessage =
         accepted.length === 0
           ? { type: 'promise', ballot: b, fromSlot }
-          : { type: 'promise', ballot: b, fromSlot, accepted },
-      );
+          : { type: 'promise', ballot: b, fromSlot, accepted };
+      ctx.send(from, extra === undefined ? promise : { ...promise, ...extra });
       // Give the candidate time to win before we stand ourselves.
       electionTimer(s, ctx);
       return { ...s, leader: null };
@@ -532,11 +711,13 @@ function onMessage(s0: MultiPaxosState, from: NodeId, msg: MultiPaxosMessage, ct
     case 'promise': {
       if (s.role !== 'candidate' || !sameBallot(msg.ballot, s.ballot) || s.promises[from] !== undefined)
         return s;
-      s = {
-        ...s,
-        promises: { ...s.promises, [from]: { fromSlot: msg.fromSlot, accepted: msg.accepted ?? [] } },
-      };
-      return Object.keys(s.promises).length >= s.q1 ? becomeLeader(s, ctx) : s;
+      const x = s.hooks.promiseExtra;
+      const record: PromiseRecord =
+        x === undefined
+          ? { fromSlot: msg.fromSlot, accepted: msg.accepted ?? [] }
+          : { fromSlot: msg.fromSlot, accepted: msg.accepted ?? [], extra: x.read(msg) };
+      s = { ...s, promises: { ...s.promises, [from]: record } };
+      return phase1Done(s, ctx) ? becomeLeader(s, ctx) : s;
     }
     case 'accept': {
       const b = msg.ballot;
@@ -567,8 +748,10 @@ function onMessage(s0: MultiPaxosState, from: NodeId, msg: MultiPaxosMessage, ct
       ) {
         return s;
       }
-      s = { ...s, inflight: { ...s.inflight, [msg.slot]: { ...f, acks: [...f.acks, from] } } };
-      if (f.acks.length + 1 < s.q2) return s;
+      if (s.hooks.onAccepted !== undefined) s = s.hooks.onAccepted(s, from, f, ctx);
+      const acks = [...f.acks, from];
+      s = { ...s, inflight: { ...s.inflight, [msg.slot]: { ...f, acks } } };
+      if (!phase2Done(s, msg.slot, acks, f.cls)) return s;
       return tryPropose(decideAsLeader(s, ctx, msg.slot), ctx);
     }
     case 'nack': {
@@ -591,6 +774,7 @@ function onMessage(s0: MultiPaxosState, from: NodeId, msg: MultiPaxosMessage, ct
         return s;
       }
       if (s.role !== 'follower' && compareBallots(b, s.ballot) > 0) s = stepDown(s, ctx, b.node);
+      if (s.hooks.onHeartbeat !== undefined && b.node !== s.id) s = s.hooks.onHeartbeat(s, from, msg, ctx);
       s = follow(s, ctx, b);
       if (msg.decidedBelow > s.commitIndex) ctx.send(from, { type: 'catchup', fromSlot: s.commitIndex });
       return s;
@@ -616,30 +800,33 @@ function onMessage(s0: MultiPaxosState, from: NodeId, msg: MultiPaxosMessage, ct
       return tryPropose(enqueue(s, msg.cmds), ctx);
     }
     default:
-      return s;
+      return s.hooks.onMessage === undefined ? s : s.hooks.onMessage(s, from, msg, ctx);
   }
 }
 
-function onTimer(s0: MultiPaxosState, name: string, ctx: Ctx): MultiPaxosState {
+function onTimer(s0: St, name: string, ctx: Ctx): St {
   let s = s0;
   switch (name) {
     case ELECTION:
-      return s.role === 'leader' ? s : startElection(s, ctx);
+      if (s.role === 'leader') return s;
+      return s.hooks.onElectionTimeout === undefined
+        ? startElection(s, ctx)
+        : s.hooks.onElectionTimeout(s, ctx);
     case HEARTBEAT: {
       if (s.role !== 'leader') return s;
       const tick = s.tick + 1;
       s = { ...s, tick };
-      ctx.broadcast({ type: 'heartbeat', ballot: s.ballot!, decidedBelow: s.commitIndex });
+      s = heartbeats(s, ctx);
       // Re-send accepts that a quorum has not answered for two beats (messages may be lost).
       const inflight: Record<number, Inflight> = {};
+      const resendDue = s.hooks.resendDue;
       for (const [k, f] of Object.entries(s.inflight)) {
         const slot = Number(k);
-        if (tick - f.sentTick >= 2) {
+        if (resendDue === undefined ? tick - f.sentTick >= 2 : resendDue(s, f, tick, ctx)) {
           for (const to of s.nodes) {
-            if (!f.acks.includes(to))
-              ctx.send(to, { type: 'accept', ballot: s.ballot!, slot, value: f.value });
+            if (!f.acks.includes(to)) ctx.send(to, acceptMessage(s.ballot!, slot, f.value, f.cls));
           }
-          inflight[slot] = { ...f, sentTick: tick };
+          inflight[slot] = { ...f, sentTick: tick, sentAt: ctx.now, resent: true };
         } else inflight[slot] = f;
       }
       if (s.catchupFrom !== null && s.commitIndex < s.catchupTarget) {
@@ -662,7 +849,7 @@ function onTimer(s0: MultiPaxosState, name: string, ctx: Ctx): MultiPaxosState {
       return armRetry(s, ctx);
     }
     default:
-      return s;
+      return s.hooks.onTimer === undefined ? s : s.hooks.onTimer(s, name, ctx);
   }
 }
 
@@ -677,7 +864,7 @@ function command(req: ClientRequest<KvRequest>): KvCommand {
   return { ...req.request, op: req.op, client: req.client };
 }
 
-function onRequest(s0: MultiPaxosState, req: ClientRequest<KvRequest>, ctx: Ctx): MultiPaxosState {
+function onRequest(s0: St, req: ClientRequest<KvRequest>, ctx: Ctx): St {
   let s = s0;
   const error =
     !Number.isSafeInteger(req.op) || req.op < 0
@@ -712,11 +899,12 @@ function asBatch(x: unknown): Batch {
 
 /** Rebuild a node from its durable variables (see the file comment for their names). */
 function restore(
+  variant: MultiPaxosVariant<unknown>,
   config: NodeConfig<Record<string, unknown>>,
   durable: Readonly<Record<string, unknown>> | undefined,
-): MultiPaxosState {
-  const params = resolveParams('multipaxos', MULTIPAXOS_PARAMS, config.params);
-  const { q1, q2 } = quorumSizes('multipaxos', config.nodes.length, params.phase1Quorum, params.phase2Quorum);
+): St {
+  const { params, q1, q2 } = variant.resolve(config);
+  const control = variant.hooks.control;
   let log = IntMap.empty<Batch>();
   let votes = IntMap.empty<Vote>();
   let maxVoteSlot = -1;
@@ -739,6 +927,7 @@ function restore(
   let appliedOps = IntMap.empty<number>();
   while (log.has(commitIndex)) {
     for (const cmd of log.get(commitIndex)!) {
+      if (control !== undefined && control(cmd)) continue;
       if (appliedOps.has(cmd.op)) continue;
       kv = applyKvMap(kv, cmd).store;
       appliedOps = appliedOps.set(cmd.op, commitIndex);
@@ -755,12 +944,14 @@ function restore(
   // The mutant forgets its promise: only its votes bound what it accepts after a restart.
   const promised = params.forgetPromise ? maxVoteBallot : asBallot(durable?.['promised']);
   const round = typeof durable?.['round'] === 'number' ? durable['round'] : 0;
-  return {
+  const s: MultiPaxosState<undefined> = {
     id: config.id,
     nodes: config.nodes,
     params,
     q1,
     q2,
+    hooks: variant.hooks,
+    ext: undefined,
     round,
     promised,
     votes,
@@ -781,9 +972,58 @@ function restore(
     batchArmed: false,
     catchupTarget: 0,
     catchupFrom: null,
+    recovering: null,
     tick: 0,
     pending: IntMap.empty(),
     retryArmed: false,
+  };
+  const withExt = { ...s, ext: variant.initExt(s) };
+  return variant.hooks.onCommit === undefined || commitIndex === 0
+    ? withExt
+    : variant.hooks.onCommit(withExt, undefined, 0, commitIndex);
+}
+
+/** A variant of Multi-Paxos built on this node: its name, parameters, hooks and extra state. */
+export interface MultiPaxosVariant<X> {
+  readonly protocol: string;
+  /** Resolve and check the parameters (throws a RangeError naming the parameter). */
+  resolve(config: NodeConfig<Record<string, unknown>>): {
+    params: MultiPaxosParams;
+    q1: number;
+    q2: number;
+  };
+  readonly hooks: MultiPaxosHooks;
+  /** The extra state of a (re)started node, from its restored core state. */
+  initExt(s: MultiPaxosState<undefined>): X;
+}
+
+/** Build a node behaviour for a variant (the runtime's `now` reaches the hooks as `ctx.now`). */
+export function multiPaxosVariant<X>(
+  variant: MultiPaxosVariant<X>,
+): NodeBehavior<MultiPaxosState<X>, MultiPaxosMessage, KvRequest, unknown, Record<string, unknown>> {
+  const v = variant as MultiPaxosVariant<unknown>;
+  type SX = MultiPaxosState<X>;
+  type SStep = Step<SX, MultiPaxosMessage, unknown>;
+  return {
+    protocol: variant.protocol,
+    init(config, durable, now): SStep {
+      const s = restore(v, config, durable);
+      const ctx = new Ctx(now);
+      electionTimer(s, ctx);
+      return ctx.done(s) as SStep;
+    },
+    onMessage(s, from, msg, now): SStep {
+      const ctx = new Ctx(now);
+      return ctx.done(onMessage(s, from, msg, ctx)) as SStep;
+    },
+    onTimer(s, name, now): SStep {
+      const ctx = new Ctx(now);
+      return ctx.done(onTimer(s, name, ctx)) as SStep;
+    },
+    onRequest(s, req, now): SStep {
+      const ctx = new Ctx(now);
+      return ctx.done(onRequest(s, req, ctx)) as SStep;
+    },
   };
 }
 
@@ -798,24 +1038,18 @@ export const multiPaxosNode: NodeBehavior<
   KvRequest,
   unknown,
   Record<string, unknown>
-> = {
+> = multiPaxosVariant<undefined>({
   protocol: 'multipaxos',
-  init(config, durable): MStep {
-    const s = restore(config, durable);
-    const ctx = new Ctx();
-    electionTimer(s, ctx);
-    return ctx.done(s);
+  resolve(config) {
+    const params = resolveParams('multipaxos', MULTIPAXOS_PARAMS, config.params);
+    const { q1, q2 } = quorumSizes(
+      'multipaxos',
+      config.nodes.length,
+      params.phase1Quorum,
+      params.phase2Quorum,
+    );
+    return { params, q1, q2 };
   },
-  onMessage(s, from, msg): MStep {
-    const ctx = new Ctx();
-    return ctx.done(onMessage(s, from, msg, ctx));
-  },
-  onTimer(s, name): MStep {
-    const ctx = new Ctx();
-    return ctx.done(onTimer(s, name, ctx));
-  },
-  onRequest(s, req): MStep {
-    const ctx = new Ctx();
-    return ctx.done(onRequest(s, req, ctx));
-  },
-};
+  hooks: {},
+  initExt: () => undefined,
+});

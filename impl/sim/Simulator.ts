@@ -45,6 +45,12 @@ export interface WorkloadOptions {
   timeout?: number;
   /** Latency between a client and a node (default: the network's default latency). */
   latency?: Latency;
+  /**
+   * Criticality classes and their weights, e.g. `{ critical: 0.1, routine: 0.9 }`: each operation
+   * draws its class, which its request (`class`) and its client events carry. Default: no classes
+   * (requests and traces as without this option).
+   */
+  classes?: Readonly<Record<string, number>>;
 }
 
 /** The request a workload hands to `onRequest`: a read or a write of one key (writes carry unique values). */
@@ -52,6 +58,8 @@ export interface KvRequest {
   readonly f: 'read' | 'write';
   readonly key: string;
   readonly value?: number;
+  /** The operation's criticality class, when the workload has classes. */
+  readonly class?: string;
 }
 
 /** A progress report (the CLI renders it). */
@@ -137,6 +145,8 @@ export interface ClientOp {
   invokedAt: number;
   outcome: 'pending' | 'ok' | 'fail' | 'info';
   completedAt: number | undefined;
+  /** The criticality class, when the workload has classes. */
+  class?: string;
 }
 
 /** Counters and figures of a run. */
@@ -150,6 +160,15 @@ export interface SimulationStats {
   clientOps: { invoked: number; ok: number; fail: number; info: number; skipped: number };
   /** Client invoke -> ok, virtual ms. */
   latency: { samples: number; p50: number; p95: number; p99: number; mean: number };
+  /** Per criticality class (when the workload has classes): client ops and their invoke -> ok latency. */
+  byClass?: Record<
+    string,
+    {
+      invoked: number;
+      ok: number;
+      latency: { samples: number; p50: number; p95: number; p99: number; mean: number };
+    }
+  >;
   messagesPerDecision: number;
   /** Queue events processed (deliveries, timers, client and fault events). */
   events: number;
@@ -181,7 +200,7 @@ export interface SimulationResult {
 /** The default latency of a link. */
 export const DEFAULT_LATENCY: Latency = { kind: 'uniform', min: 5, max: 40 };
 /** The default workload. */
-export const DEFAULT_WORKLOAD: Required<Omit<WorkloadOptions, 'latency'>> = {
+export const DEFAULT_WORKLOAD: Required<Omit<WorkloadOptions, 'latency' | 'classes'>> = {
   rate: 100,
   readRatio: 0.5,
   keys: 10,
@@ -210,6 +229,19 @@ export function nodeNames(nodes: number | readonly NodeId[]): NodeId[] {
 function percentile(sorted: number[], q: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+}
+
+/** Latency figures of `xs` (virtual ms). */
+function summary(xs: number[]): { samples: number; p50: number; p95: number; p99: number; mean: number } {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const sum = sorted.reduce((a, b) => a + b, 0);
+  return {
+    samples: sorted.length,
+    p50: percentile(sorted, 0.5),
+    p95: percentile(sorted, 0.95),
+    p99: percentile(sorted, 0.99),
+    mean: sorted.length === 0 ? 0 : sum / sorted.length,
+  };
 }
 
 /** Run one simulation to its end (or to a safety violation or a handler error) and return it as data. */
@@ -250,7 +282,10 @@ class Simulation<S, M, Req, Rep, P> {
   readonly #savedLatency = new Map<number, Latency[]>();
 
   // Workload.
-  readonly #w: Required<Omit<WorkloadOptions, 'latency'>> | undefined;
+  readonly #w: Required<Omit<WorkloadOptions, 'latency' | 'classes'>> | undefined;
+  /** Class names and cumulative weights (normalized), when the workload has classes. */
+  readonly #classNames: string[] = [];
+  readonly #classCumulative: number[] = [];
   readonly #clientLatency: Latency;
   readonly #clientBusy: Uint8Array;
   readonly #clientProcess: Int32Array;
@@ -348,6 +383,21 @@ class Simulation<S, M, Req, Rep, P> {
         throw new RangeError(`simulate: workload.keys must be a positive integer, got ${w.keys}`);
       if (!(w.readRatio >= 0 && w.readRatio <= 1))
         throw new RangeError(`simulate: workload.readRatio must be in [0, 1], got ${w.readRatio}`);
+    }
+    const classes = o.workload === false || o.workload === undefined ? undefined : o.workload.classes;
+    if (classes !== undefined) {
+      const entries = Object.entries(classes);
+      const total = entries.reduce((a, [, x]) => a + x, 0);
+      if (entries.some(([, x]) => !(x >= 0 && Number.isFinite(x))) || !(total > 0))
+        throw new RangeError(
+          `simulate: workload.classes weights must be finite numbers ≥ 0 summing to more than 0, got ${JSON.stringify(classes)}`,
+        );
+      let acc = 0;
+      for (const [name, x] of entries) {
+        acc += x / total;
+        this.#classNames.push(name);
+        this.#classCumulative.push(acc);
+      }
     }
     this.#w = w;
     this.#clientLatency = (o.workload === false ? undefined : o.workload?.latency) ?? base;
@@ -466,9 +516,30 @@ class Simulation<S, M, Req, Rep, P> {
     };
   }
 
+  #byClass(): SimulationStats['byClass'] {
+    if (this.#classNames.length === 0) return undefined;
+    const out: NonNullable<SimulationStats['byClass']> = {};
+    const samples = new Map<string, number[]>();
+    for (const name of this.#classNames) {
+      samples.set(name, []);
+      out[name] = { invoked: 0, ok: 0, latency: summary([]) };
+    }
+    for (const op of this.#ops) {
+      const c = out[op.class!]!;
+      c.invoked++;
+      if (op.outcome === 'ok') {
+        c.ok++;
+        samples.get(op.class!)!.push(op.completedAt! - op.invokedAt);
+      }
+    }
+    for (const name of this.#classNames) out[name]!.latency = summary(samples.get(name)!);
+    return out;
+  }
+
   #result(wallSeconds: number): SimulationResult {
     const sorted = [...this.#latencySamples].sort((a, b) => a - b);
     const sum = sorted.reduce((a, b) => a + b, 0);
+    const byClass = this.#byClass();
     const decided = new Map<number, unknown>();
     for (const [slot, d] of [...this.#decided].sort((a, b) => a[0] - b[0])) decided.set(slot, d.value);
     const logs: Record<NodeId, Map<number, unknown>> = {};
@@ -509,6 +580,7 @@ class Simulation<S, M, Req, Rep, P> {
           p99: percentile(sorted, 0.99),
           mean: sorted.length === 0 ? 0 : sum / sorted.length,
         },
+        ...(byClass === undefined ? {} : { byClass }),
         messagesPerDecision: decisions === 0 ? 0 : this.#sent / decisions,
         events: this.#events,
         wallSeconds,
@@ -562,7 +634,7 @@ class Simulation<S, M, Req, Rep, P> {
           }
           this.#during = 'onMessage';
           this.#duringNode = i;
-          this.#apply(i, this.#b.onMessage(this.#state[i]!, this.#names[from]!, msg));
+          this.#apply(i, this.#b.onMessage(this.#state[i]!, this.#names[from]!, msg, this.#now));
           return true;
         }
         case TIMER: {
@@ -578,7 +650,7 @@ class Simulation<S, M, Req, Rep, P> {
             this.#trace.event({ kind: 'timer', t: this.#now, node: this.#names[i]!, name, action: 'fire' });
           this.#during = 'onTimer';
           this.#duringNode = i;
-          this.#apply(i, this.#b.onTimer(this.#state[i]!, name));
+          this.#apply(i, this.#b.onTimer(this.#state[i]!, name, this.#now));
           return true;
         }
         case ARRIVE: {
@@ -591,11 +663,15 @@ class Simulation<S, M, Req, Rep, P> {
           this.#during = 'onRequest';
           this.#duringNode = i;
           const request: KvRequest =
-            op.f === 'read'
-              ? { f: 'read', key: op.key }
-              : { f: 'write', key: op.key, value: op.value as number };
+            op.class !== undefined
+              ? op.f === 'read'
+                ? { f: 'read', key: op.key, class: op.class }
+                : { f: 'write', key: op.key, value: op.value as number, class: op.class }
+              : op.f === 'read'
+                ? { f: 'read', key: op.key }
+                : { f: 'write', key: op.key, value: op.value as number };
           const req: ClientRequest<Req> = { op: op.op, client: op.process, request: request as Req };
-          this.#apply(i, this.#b.onRequest(this.#state[i]!, req));
+          this.#apply(i, this.#b.onRequest(this.#state[i]!, req, this.#now));
           return true;
         }
         case REPLY: {
@@ -671,7 +747,7 @@ class Simulation<S, M, Req, Rep, P> {
     const durable = this.#durable[i];
     let step: Step<S, M, Rep>;
     try {
-      step = this.#b.init(this.#configs[i]!, durable === undefined ? undefined : { ...durable });
+      step = this.#b.init(this.#configs[i]!, durable === undefined ? undefined : { ...durable }, this.#now);
     } catch (e) {
       this.#error = {
         node: this.#names[i]!,
@@ -747,6 +823,9 @@ class Simulation<S, M, Req, Rep, P> {
         case 'decide':
           this.#decide(i, e);
           if (this.#violation !== undefined) return;
+          break;
+        case 'reconfig':
+          tr?.event({ kind: 'reconfig', t: this.#now, node, slot: e.slot, quorum: e.quorum });
           break;
         case 'reply': {
           const op = this.#ops[e.op - 1];
@@ -878,6 +957,13 @@ class Simulation<S, M, Req, Rep, P> {
       const prng = this.#prng;
       const f = prng.next() < w.readRatio ? 'read' : 'write';
       const key = `k${prng.int(w.keys)}`;
+      let cls: string | undefined;
+      if (this.#classNames.length > 0) {
+        const u = prng.next();
+        let k = 0;
+        while (k < this.#classNames.length - 1 && u >= this.#classCumulative[k]!) k++;
+        cls = this.#classNames[k]!;
+      }
       const opId = this.#ops.length + 1;
       const target = this.#clientTarget[c]!;
       const op: ClientOp = {
@@ -891,6 +977,7 @@ class Simulation<S, M, Req, Rep, P> {
         outcome: 'pending',
         completedAt: undefined,
       };
+      if (cls !== undefined) op.class = cls;
       this.#ops.push(op);
       this.#opsByIndex.push(op);
       if (this.#trace !== undefined) {
@@ -903,6 +990,7 @@ class Simulation<S, M, Req, Rep, P> {
           f,
           key,
           value: op.value,
+          ...(cls === undefined ? {} : { class: cls }),
         });
       }
       const a = q.alloc(this.#at(sampleLatency(this.#clientLatency, prng)), ARRIVE);
@@ -937,8 +1025,9 @@ class Simulation<S, M, Req, Rep, P> {
     const tr = this.#trace;
     if (tr === undefined) return;
     const base = { t: this.#now, node: op.node, process: op.process, op: op.op, f: op.f, key: op.key };
-    if (outcome === 'ok') tr.event({ kind: 'ok', ...base, value: op.value });
-    else tr.event({ kind: outcome, ...base, value: op.f === 'write' ? op.value : undefined, error });
+    const cls = op.class === undefined ? {} : { class: op.class };
+    if (outcome === 'ok') tr.event({ kind: 'ok', ...base, value: op.value, ...cls });
+    else tr.event({ kind: outcome, ...base, value: op.f === 'write' ? op.value : undefined, error, ...cls });
   }
 
   #fault(index: number, start: boolean): void {
