@@ -129,7 +129,7 @@ describe('bad arguments: one clear line, exit 150, no stack trace', () => {
     [['check', 'paxos', '--acceptors', '-2'], /--acceptors must be between 1 and 9, got -2/],
     [['check', 'paxos', '--values', 'two'], /--values must be a whole number, got "two"/],
     [['check', 'paxos', '--max-ballot', '1.5'], /--max-ballot must be a whole number/],
-    [['check', 'raft'], /unknown spec "raft" \(shipped: paxos, adaptive; or give a model file/],
+    [['check', 'raft'], /unknown spec "raft" \(shipped: paxos, adaptive, pbft; or give a model file/],
     [
       ['check', 'adaptive', '--q1', 'a1|a9'],
       /--q1: "a1\|a9": a9 is not an acceptor \(acceptors: a1, a2, a3\)/,
@@ -225,6 +225,28 @@ describe('synod check adaptive', () => {
     const j = JSON.parse(r.stdout) as { constants: Record<string, unknown>; distinctStates: number };
     expect(j.constants).toEqual({ acceptors: 3, values: 2, maxBallot: 1, modes: MODES });
     expect(j.distinctStates).toBe(1_953);
+  });
+});
+
+describe('synod check pbft', () => {
+  test('the default instance holds: 16,680 states, as pinned in spec/pbft', () => {
+    const r = synod(['check', 'pbft', '--json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as { status: string; distinctStates: number };
+    expect(j).toMatchObject({ status: 'ok', distinctStates: 16_680 });
+  });
+
+  test('small-quorums (2f instead of 2f+1) violates Agreement in 6 steps; the replay reproduces it', () => {
+    const r = synod(['check', 'pbft', '--variant', 'small-quorums']);
+    expect(r.code).toBe(10);
+    expect(r.stdout).toContain('Agreement is violated');
+    expect(r.stdout).toContain('Counterexample (6 steps, shortest)');
+    const replayLine = r.stdout.split('\n').find((l) => l.startsWith('Replay: '));
+    expect(replayLine).toBe(
+      'Replay: npx synod check pbft --replicas 4 --faulty 1 --max-view 1 --max-seq 1 --requests 2 --variant small-quorums --replay 0.0.1.3.3.5.4',
+    );
+    const again = synod(replayLine!.replace('Replay: npx synod ', '').split(' '));
+    expect(again.code).toBe(10);
   });
 });
 

@@ -5,6 +5,7 @@ import type { AnyModel } from '../model-check/index.js';
 import { QUORUM_NOTATION, QuorumError } from '../quorums/index.js';
 import { adaptive, MODES_NOTATION, parseMode, parseModes, type AdaptiveVariant } from './adaptive/index.js';
 import { paxos, type PaxosVariant } from './paxos/index.js';
+import { pbftSpecEntry } from './pbft/index.js';
 
 /** A numeric constant of a shipped spec. */
 export interface SpecConstant {
@@ -226,7 +227,7 @@ const adaptiveSpec: ShippedSpec = {
 };
 
 /** Every shipped spec. */
-export const specs: readonly ShippedSpec[] = [paxosSpec, adaptiveSpec];
+export const specs: readonly ShippedSpec[] = [paxosSpec, adaptiveSpec, pbftSpecEntry];
 
 /** The shipped spec called `name`, or undefined. */
 export function findSpec(name: string): ShippedSpec | undefined {

@@ -197,7 +197,7 @@ describe('adaptive simulator traces (reconfigurations every 200 ms, 10% critical
     let h: TraceHeader | undefined;
     const events: TraceEvent[] = [];
     simulate({
-      behavior: entry.behavior as typeof protocols.multipaxos.behavior,
+      behavior: entry.behavior,
       nodes,
       params,
       seed,
