@@ -30,8 +30,9 @@ export function commandsIn(value: unknown): unknown[] {
 }
 
 /**
- * A canonical text of a JSON value: object keys sorted at every depth, so two values equal as JSON
- * get the same key whatever order their writers used.
+ * A canonical text of a JSON value: object keys sorted at every depth by UTF-16 code units, arrays
+ * in order, no whitespace, `undefined` fields left out. Two values equal as JSON get the same key
+ * whatever order their writers used; PBFT signs and digests exactly these bytes (UTF-8).
  */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') {
@@ -58,9 +59,12 @@ export function canonicalJson(value: unknown): string {
     keys[j + 1] = k;
   }
   let out = '{';
+  let first = true;
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i] as string;
-    if (i > 0) out += ',';
+    if (obj[k] === undefined) continue; // as JSON.stringify: an undefined field is left out
+    if (!first) out += ',';
+    first = false;
     out += JSON.stringify(k);
     out += ':';
     out += canonicalJson(obj[k]);

@@ -9,6 +9,7 @@ import { createMetrics } from './metrics/index.js';
 import { QuorumError, quorumsOf } from './quorum.js';
 import type { Quorums } from './quorum.js';
 import { createPaxosSafety } from './safety/paxos.js';
+import { createPbftSafety } from './safety/pbft.js';
 import { applyThresholds, parseThresholds } from './thresholds.js';
 import type { Thresholds } from './thresholds.js';
 import { createTimeline } from './timeline.js';
@@ -199,8 +200,9 @@ async function conformOne(
   };
 }
 
-/** The safety checker for a trace's protocol. */
+/** The safety checker for a trace's protocol: PBFT's for `pbft`, the Paxos family's for the rest. */
 function safetyFor(header: TraceHeader): { safety: TraceObserver<InvariantResult[]> } {
+  if (header.protocol === 'pbft') return { safety: createPbftSafety(header) };
   let quorums: Quorums | undefined;
   let quorumProblem: string | undefined;
   try {

@@ -6,7 +6,7 @@ import { ThresholdsError, applyThresholds, parseThresholds } from './thresholds.
 import type { MetricResult } from './types.js';
 
 const KNOWN =
-  'decision.quorum, decision.all, liveness.wait, liveness.undecided, convergence, recovery, failover, coherence.lag, fidelity';
+  'decision.quorum, decision.all, liveness.wait, liveness.undecided, convergence, recovery, failover, viewchange, coherence.lag, fidelity';
 
 function errorOf(text: string, file?: string): ThresholdsError {
   try {

@@ -241,7 +241,10 @@ export function messageLabel(msg: Message): string {
   let s = msg.type;
   const ballot = msg['ballot'];
   if (isBallot(ballot)) s += ` ${ballotLabel(ballot)}`;
-  const slot = msg['slot'] ?? msg['fromSlot'];
+  // View-based protocols (PBFT) number views and sequence numbers instead.
+  const view = msg['view'];
+  if (typeof view === 'number') s += ` v${view}`;
+  const slot = msg['slot'] ?? msg['fromSlot'] ?? msg['seq'];
   if (typeof slot === 'number') s += ` s${slot}`;
   return s;
 }

@@ -34,8 +34,11 @@ export interface Violation {
   invariant: string;
   /** One or two sentences that explain what happened, naming nodes, slot and ballots. */
   message: string;
+  /** The slot, or the sequence number under PBFT. */
   slot?: number;
   ballot?: { round: number; node: string };
+  /** The view, under view-based protocols (PBFT). */
+  view?: number;
   /** The node(s) involved. */
   nodes?: string[];
   /** The events that together show the violation, in trace order (line numbers ascending). */

@@ -1,8 +1,11 @@
 // Fidelity under adversarial input: for each `recv` marked `adversarial: true`, did the receiver
 // reject it (no reaction of its own in the handler that followed) and did it change no decision
-// (no slot decided a value that only adversarial messages carried)? See docs/metrics-and-thresholds.md.
+// (no slot decided a value that only adversarial messages carried)? Under PBFT a validly signed
+// adversarial message may be acted on; only its effect on honest executions, and any reaction to an
+// invalid one, count against it. See docs/metrics-and-thresholds.md.
 import type { RecvEvent, TraceEvent } from '../../traces/index.js';
 import { canonicalJson } from '../commands.js';
+import { digestsCarried } from '../pbftMessages.js';
 import type { MetricResult } from '../types.js';
 import { METRICS } from './catalog.js';
 
@@ -10,6 +13,10 @@ import { METRICS } from './catalog.js';
 interface Judged {
   line: number;
   node: string;
+  /** Index of the receiver. */
+  receiver: number;
+  /** A reaction makes it unfaithful (always, except validly signed PBFT messages). */
+  strict: boolean;
   from: string;
   type: string;
   t: number | undefined;
@@ -30,6 +37,14 @@ interface Suspect {
 
 const MAX_ITEMS = 20;
 
+/** How PBFT traces are judged (see {@link Fidelity}). */
+export interface PbftFidelityRules {
+  /** True when the message is invalid (bad signature, forged sender, wrong digest): it must cause no reaction. */
+  invalid(msg: Record<string, unknown>): boolean;
+  /** True when replica `i` is faulty; asked at the end of the trace. */
+  faulty(i: number): boolean;
+}
+
 /** Watches adversarial receives and the receivers' reactions; one per trace. */
 export class Fidelity {
   /** Open reaction windows: how many nodes have one. Callers skip {@link Fidelity.observe} at 0. */
@@ -43,6 +58,17 @@ export class Fidelity {
   private effects = 0;
   private notJudged = 0;
   private readonly flagged: Judged[] = [];
+  // Per receiver (PBFT: only honest receivers count in the end).
+  private readonly judgedBy: number[] = [];
+  private readonly unfaithfulBy: number[] = [];
+  private readonly rejectedBy: number[] = [];
+  private invalidCount = 0;
+  /** PBFT: executions of a value only adversarial messages carried, judged once the honest set is known. */
+  private readonly pendingEffects: Array<{ judged: Judged; decider: number; slot: number; line: number }> =
+    [];
+
+  /** `pbft`: judge by the PBFT rules; otherwise every reaction is unfaithful. */
+  constructor(private readonly pbft?: PbftFidelityRules) {}
 
   /** An adversarial event that is not a `recv` (not judged, only counted). */
   other(): void {
@@ -95,9 +121,13 @@ export class Fidelity {
   /** An adversarial `recv` at node index `i`: opens its reaction window, records what it carried. */
   recv(ev: RecvEvent, i: number, line: number, t: number | undefined): void {
     if (this.open[i] !== undefined) this.close(i);
+    const strict = this.pbft === undefined || this.pbft.invalid(ev.msg);
+    if (strict && this.pbft !== undefined) this.invalidCount++;
     const j: Judged = {
       line,
       node: ev.node,
+      receiver: i,
+      strict,
       from: ev.from,
       type: ev.msg.type,
       t,
@@ -108,9 +138,20 @@ export class Fidelity {
       bad: false,
     };
     this.judged++;
+    while (this.judgedBy.length <= i) {
+      this.judgedBy.push(0);
+      this.unfaithfulBy.push(0);
+      this.rejectedBy.push(0);
+    }
+    this.judgedBy[i]!++;
     while (this.open.length <= i) this.open.push(undefined);
     this.open[i] = j;
     this.openCount++;
+    if (this.pbft !== undefined) {
+      // What it proposes or votes for: (seq, digest) pairs, nested certificates included.
+      for (const { seq, digest } of digestsCarried(ev.msg)) this.suspectKey(seq, digest, j);
+      return;
+    }
     const msg = ev.msg as { slot?: unknown; value?: unknown; entries?: unknown; accepted?: unknown };
     if (msg.value !== undefined) this.suspect(typeof msg.slot === 'number' ? msg.slot : 0, msg.value, j);
     for (const list of [msg.entries, msg.accepted]) {
@@ -153,6 +194,27 @@ export class Fidelity {
     }
   }
 
+  /**
+   * PBFT: replica `decider` executed `digest` at `seq` (at `line`). Every adversarial receive that
+   * carried that digest for that seq had an effect, unless a non-adversarial pre-prepare
+   * (`honest`: digests of the seq's honest pre-prepares, new-views included) carried it too. Counted
+   * at the end, and only when the decider is honest.
+   */
+  executed(
+    seq: number,
+    digest: string,
+    honest: readonly unknown[] | undefined,
+    decider: number,
+    line: number,
+  ): void {
+    const list = this.suspects.get(seq);
+    if (list === undefined) return;
+    if ((honest ?? []).includes(digest)) return;
+    for (const s of list) {
+      if (s.canon === digest) this.pendingEffects.push({ judged: s.judged, decider, slot: seq, line });
+    }
+  }
+
   /** The slot is decided by every live node: no later decision can take an adversarial value. */
   forget(slot: number): void {
     this.suspects.delete(slot);
@@ -162,6 +224,7 @@ export class Fidelity {
   result(): MetricResult {
     for (let i = 0; i < this.open.length; i++) if (this.open[i] !== undefined) this.close(i);
     const spec = METRICS.fidelity;
+    if (this.pbft !== undefined) return this.pbftResult(spec);
     const base = { name: 'fidelity', description: spec.description, unit: spec.unit } as const;
     if (this.judged === 0) {
       return {
@@ -188,26 +251,80 @@ export class Fidelity {
     };
   }
 
+  private pbftResult(spec: (typeof METRICS)['fidelity']): MetricResult {
+    const rules = this.pbft as PbftFidelityRules;
+    for (const e of this.pendingEffects) {
+      if (rules.faulty(e.decider) || e.judged.effectSlot >= 0) continue;
+      e.judged.effectSlot = e.slot;
+      e.judged.effectLine = e.line;
+      this.effects++;
+      this.mark(e.judged);
+    }
+    let judged = 0;
+    let unfaithful = 0;
+    let rejected = 0;
+    for (let i = 0; i < this.judgedBy.length; i++) {
+      if (rules.faulty(i)) continue;
+      judged += this.judgedBy[i]!;
+      unfaithful += this.unfaithfulBy[i]!;
+      rejected += this.rejectedBy[i]!;
+    }
+    const atFaulty = this.judged - judged;
+    const base = { name: 'fidelity', description: PBFT_FIDELITY, unit: spec.unit } as const;
+    if (judged === 0) {
+      return {
+        ...base,
+        reason:
+          this.judged === 0
+            ? 'no adversarial events'
+            : `no adversarial receive at an honest replica (${atFaulty} at faulty replicas are not judged)`,
+        detail: { notJudged: this.notJudged + atFaulty },
+      };
+    }
+    const items = this.flagged
+      .filter((j) => !rules.faulty(j.receiver))
+      .map((j) => ({ line: j.line, text: describe(j) }));
+    return {
+      ...base,
+      value: (judged - unfaithful) / judged,
+      detail: {
+        judged,
+        faithful: judged - unfaithful,
+        accepted: judged - rejected,
+        invalid: this.invalidCount,
+        decisionEffects: this.effects,
+        notJudged: this.notJudged,
+        atFaultyReplicas: atFaulty,
+      },
+      ...(items.length > 0 ? { items } : {}),
+    };
+  }
+
   private suspect(slot: number, value: unknown, judged: Judged): void {
+    this.suspectKey(slot, canonicalJson(value), judged);
+  }
+
+  private suspectKey(slot: number, canon: string, judged: Judged): void {
     let list = this.suspects.get(slot);
     if (list === undefined) {
       list = [];
       this.suspects.set(slot, list);
     }
-    list.push({ canon: canonicalJson(value), judged });
+    list.push({ canon, judged });
   }
 
   private react(i: number, line: number, what: string): void {
     const w = this.open[i] as Judged;
     w.reactedAt = line;
     w.reaction = what;
-    this.mark(w);
+    if (w.strict) this.mark(w);
     this.open[i] = undefined;
     this.openCount--;
   }
 
   private close(i: number): void {
     this.rejectedCount++;
+    this.rejectedBy[i] = (this.rejectedBy[i] ?? 0) + 1;
     this.open[i] = undefined;
     this.openCount--;
   }
@@ -216,13 +333,18 @@ export class Fidelity {
     if (j.bad) return;
     j.bad = true;
     this.unfaithful++;
+    this.unfaithfulBy[j.receiver] = (this.unfaithfulBy[j.receiver] ?? 0) + 1;
     if (this.flagged.length < MAX_ITEMS) this.flagged.push(j);
   }
 }
 
+/** The fidelity metric's description under PBFT. */
+const PBFT_FIDELITY =
+  'Share of adversarial messages received by honest replicas that changed no honest execution (and, when invalid, caused no reaction)';
+
 function describe(j: Judged): string {
   const parts: string[] = [];
-  if (j.reactedAt > 0) parts.push(`${j.node} acted on it (${j.reaction} at line ${j.reactedAt})`);
+  if (j.reactedAt > 0 && j.strict) parts.push(`${j.node} acted on it (${j.reaction} at line ${j.reactedAt})`);
   if (j.effectSlot >= 0) {
     parts.push(
       `slot ${j.effectSlot} decided a value only adversarial messages carried (line ${j.effectLine})`,

@@ -12,6 +12,7 @@ import type {
   TraceEvent,
 } from '../../traces/index.js';
 import { canonicalJson, opsIn } from '../commands.js';
+import { byzantineOf, digestOf, isCount, primaryOf, verifierFor } from '../pbftMessages.js';
 import { QuorumError, quorumsOf } from '../quorum.js';
 import type { Quorums } from '../quorum.js';
 import type { Distribution, MetricResult, TraceContext, TraceEnd, TraceObserver } from '../types.js';
@@ -158,7 +159,20 @@ export class MetricsObserver implements TraceObserver<MetricResult[]> {
   private readonly lagSamples: Samples;
   private readonly lagSeries: Series;
 
-  private readonly fidelity = new Fidelity();
+  private readonly fidelity: Fidelity;
+
+  // PBFT: faulty replicas (adversarial senders, params.byzantine) and view-change latency.
+  private readonly pbft: boolean;
+  private readonly protocol: string;
+  private readonly replicas: readonly string[];
+  private readonly faulty: boolean[] = [];
+  private view = 0;
+  private vcFrom = NaN;
+  private vcFromView = 0;
+  /** While a view change is measured: seq -> highest view it was pre-prepared in. */
+  private readonly ppViews = new Map<number, number>();
+  private viewChanges = 0;
+  private readonly viewchange: Samples;
 
   constructor(
     ctx: TraceContext,
@@ -167,7 +181,22 @@ export class MetricsObserver implements TraceObserver<MetricResult[]> {
     const { header } = ctx;
     this.timed = header.clock !== 'none';
     this.genericProposals = header.protocol !== 'paxos' && header.protocol !== 'multipaxos';
+    this.pbft = header.protocol === 'pbft';
+    this.protocol = header.protocol;
+    this.replicas = header.nodes;
+    if (this.pbft) {
+      const verifier = verifierFor(header);
+      this.fidelity = new Fidelity({
+        invalid: (msg) =>
+          (verifier !== undefined && verifier.check(msg) === 'invalid') ||
+          (msg['type'] === 'pre-prepare' && msg['digest'] !== digestOf(msg['request'])),
+        faulty: (i) => this.faulty[i] === true,
+      });
+    } else {
+      this.fidelity = new Fidelity();
+    }
     for (const n of header.nodes) this.nodeIndex(n);
+    if (this.pbft) for (const b of byzantineOf(header)) this.faulty[this.nodeIndex(b)] = true;
     for (let i = 0; i < this.names.length; i++) this.member[i] = true;
     this.liveMembers = this.names.length;
     this.configs.push(configOf(0, header.quorum, header.nodes));
@@ -181,6 +210,7 @@ export class MetricsObserver implements TraceObserver<MetricResult[]> {
     this.convergence = new Samples(cap);
     this.recovery = new Samples(cap);
     this.failover = new Samples(cap);
+    this.viewchange = new Samples(cap);
     this.lagSamples = new Samples(cap);
     this.lagSeries = new Series(options.seriesPoints);
   }
@@ -201,8 +231,11 @@ export class MetricsObserver implements TraceObserver<MetricResult[]> {
     }
     switch (ev.kind) {
       case 'send':
-        if (ev.adversarial === true) this.fidelity.other();
-        else if (ev.msg.type === 'accept') this.onAccept(ev, t);
+        if (ev.adversarial === true) {
+          this.fidelity.other();
+          if (this.pbft) this.faulty[this.nodeIndex(ev.node)] = true;
+        } else if (ev.msg.type === 'accept') this.onAccept(ev, t);
+        else if (this.pbft) this.onPbftSend(ev, t);
         else if (this.genericProposals) this.onGenericProposal(ev);
         return;
       case 'recv':
@@ -226,6 +259,7 @@ export class MetricsObserver implements TraceObserver<MetricResult[]> {
         return;
       case 'crash':
         this.adversarialOther(ev);
+        if (this.pbft && ev.node === primaryOf(this.replicas, this.view)) this.viewChangeStarts(t);
         this.onCrash(this.nodeIndex(ev.node), ev.node, t);
         return;
       case 'restart':
@@ -378,6 +412,20 @@ export class MetricsObserver implements TraceObserver<MetricResult[]> {
         ),
       );
     }
+    out.push(
+      !this.pbft
+        ? this.none('viewchange', `the ${this.protocol} protocol has no views (measured on PBFT traces)`)
+        : !timed
+          ? this.none('viewchange', noTime)
+          : this.dist(
+              'viewchange',
+              this.viewchange,
+              this.viewChanges === 0
+                ? 'no primary crashed and no view change started in this trace'
+                : 'no honest replica executed a request of a later view after the view change started',
+              { viewChanges: this.viewChanges, neverCompleted: Number.isNaN(this.vcFrom) ? 0 : 1 },
+            ),
+    );
 
     // coherence.lag
     const lagSpec = METRICS['coherence.lag'];
@@ -425,6 +473,61 @@ export class MetricsObserver implements TraceObserver<MetricResult[]> {
     if (!rec.decided) (rec.proposals ??= []).push(msg.value);
   }
 
+  /** A non-adversarial PBFT message: pre-prepares are proposals; views move with new-views. */
+  private onPbftSend(ev: SendEvent, t: number): void {
+    const msg = ev.msg as Record<string, unknown>;
+    const view = msg['view'];
+    if (!isCount(view)) return;
+    switch (msg['type']) {
+      case 'pre-prepare':
+        this.leader = ev.node;
+        if (isCount(msg['seq']) && typeof msg['digest'] === 'string') {
+          this.pbftProposal(ev.node, msg['seq'], view, msg['digest'], t);
+        }
+        if (view > this.view) this.view = view;
+        return;
+      case 'new-view':
+        if (Array.isArray(msg['prePrepares'])) {
+          for (const pp of msg['prePrepares'] as unknown[]) {
+            const { seq, digest } = (pp ?? {}) as { seq?: unknown; digest?: unknown };
+            if (isCount(seq) && typeof digest === 'string') this.pbftProposal(ev.node, seq, view, digest, t);
+          }
+        }
+        if (view > this.view) this.view = view;
+        return;
+      case 'view-change':
+        if (view > this.view) this.viewChangeStarts(t);
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** A pre-prepare (alone or in a new-view) of `digest` at `seq` in `view` by `node`. */
+  private pbftProposal(node: string, seq: number, view: number, digest: string, t: number): void {
+    if (!Number.isNaN(this.vcFrom) && view > this.vcFromView) {
+      const v = this.ppViews.get(seq);
+      if (v === undefined || view > v) this.ppViews.set(seq, view);
+    }
+    // A broadcast is one send per receiver: handle it once.
+    if (seq === this.lastAcceptSlot && node === this.lastAcceptNode) return;
+    this.lastAcceptSlot = seq;
+    this.lastAcceptNode = node;
+    if (this.isDone(seq)) return;
+    const rec = this.slotRec(seq);
+    if (Number.isNaN(rec.acceptT)) rec.acceptT = t;
+    if (!rec.decided) (rec.proposals ??= []).push(digest);
+  }
+
+  /** The primary of the current view crashed, or a view change began: the clock starts (once). */
+  private viewChangeStarts(t: number): void {
+    if (!Number.isNaN(this.vcFrom)) return;
+    this.vcFrom = t;
+    this.vcFromView = this.view;
+    this.viewChanges++;
+    this.ppViews.clear();
+  }
+
   private onGenericProposal(ev: SendEvent): void {
     const msg = ev.msg as { slot?: unknown; seq?: unknown; value?: unknown };
     if (msg.value === undefined) return;
@@ -455,7 +558,17 @@ export class MetricsObserver implements TraceObserver<MetricResult[]> {
       set.add(slot);
     }
 
-    if (this.fidelity.suspects.size > 0) {
+    if (this.pbft) {
+      const honest = this.faulty[i] !== true;
+      if (this.fidelity.suspects.size > 0) {
+        this.fidelity.executed(slot, digestOf(ev.value), this.slots.get(slot)?.proposals, i, line);
+      }
+      if (honest && !Number.isNaN(this.vcFrom) && (this.ppViews.get(slot) ?? -1) > this.vcFromView) {
+        this.viewchange.add(t - this.vcFrom);
+        this.vcFrom = NaN;
+        this.ppViews.clear();
+      }
+    } else if (this.fidelity.suspects.size > 0) {
       this.fidelity.decided(slot, ev.value, this.slots.get(slot)?.proposals, line);
     }
 

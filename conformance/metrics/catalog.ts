@@ -71,6 +71,13 @@ export const METRICS = {
     stats: true,
     value: false,
   },
+  viewchange: {
+    unit: 'ms',
+    description:
+      'PBFT: from the crash of the primary of the current view (or the first view-change to a higher view) until an honest replica first executes a seq pre-prepared in a later view',
+    stats: true,
+    value: false,
+  },
   'coherence.lag': {
     unit: 'slots',
     description:

@@ -1,6 +1,6 @@
 // Public entry of the conformance metrics: `createMetrics` watches one trace's events and returns
 // the metrics of `catalog.ts` (decision latency, liveness after stabilization, convergence,
-// recovery, failover, coherence lag, fidelity under adversarial input) as data.
+// recovery, failover, PBFT view change, coherence lag, fidelity under adversarial input) as data.
 import type { MetricResult, TraceContext, TraceObserver } from '../types.js';
 import { MetricsObserver } from './MetricsObserver.js';
 import { DEFAULT_SAMPLE_CAPACITY } from './Samples.js';

@@ -21,7 +21,7 @@ const TRACE_KEYS = [
 ];
 const ERROR_KEYS = ['code', 'message', 'line', 'column', 'field', 'expected'];
 const INVARIANT_KEYS = ['name', 'description', 'status', 'checks', 'violations', 'reason', 'violation'];
-const VIOLATION_KEYS = ['invariant', 'message', 'slot', 'ballot', 'nodes', 'window'];
+const VIOLATION_KEYS = ['invariant', 'message', 'slot', 'ballot', 'view', 'nodes', 'window'];
 const METRIC_KEYS = ['name', 'description', 'unit', 'stats', 'value', 'reason', 'detail', 'items', 'series'];
 const DIST_KEYS = ['count', 'p50', 'p95', 'p99', 'max', 'mean'];
 const THRESHOLD_KEYS = ['key', 'spec', 'op', 'limit', 'actual', 'status'];

@@ -1057,7 +1057,8 @@ function namesOf(mask: number, nodes: readonly string[]): string[] {
   return out;
 }
 
-function popcount(x: number): number {
+/** The number of set bits of a 32-bit mask. */
+export function popcount(x: number): number {
   let n = 0;
   while (x !== 0) {
     x &= x - 1;
@@ -1067,7 +1068,7 @@ function popcount(x: number): number {
 }
 
 /** A set of integer ids: a growing bit array for ids in [0, 2^28), a Set for the rest. */
-class IdBits {
+export class IdBits {
   #bits = new Uint8Array(1024);
   readonly #other = new Set<number>();
 
@@ -1183,7 +1184,7 @@ class SettledSlots {
 }
 
 /** FNV-1a over the UTF-16 units of a string: a 32-bit fingerprint of a settled value. */
-function hash32(text: string): number {
+export function hash32(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);
