@@ -1,4 +1,4 @@
-// What the PBFT checks share about the trace format of impl/pbft/TRACE-FORMAT.md: request digests,
+// What the PBFT checks share about the trace format of impl/pbft/README.md: request digests,
 // Ed25519 signatures over canonical JSON (verified once per distinct message), the primary of a
 // view, and which replicas the trace shows to be faulty.
 import { createHash, createPublicKey, verify } from 'node:crypto';
@@ -7,7 +7,15 @@ import type { TraceHeader } from '../traces/index.js';
 import { canonicalJson } from './commands.js';
 
 /** The request a new primary pre-prepares for a sequence number no view-change reported prepared. */
-export const NULL_REQUEST = Object.freeze({ op: -1, client: 'null', f: 'noop' });
+export const NULL_REQUEST = null;
+
+/**
+ * The log slot of sequence number `seq`: PBFT numbers requests from 1, trace slots count from 0
+ * (a replica that executes seq writes `decide` with `slot: seq - 1`).
+ */
+export function slotOfSeq(seq: number): number {
+  return seq - 1;
+}
 
 /** Message types a PBFT replica signs (every replica-to-replica message). */
 export const PBFT_MESSAGE_TYPES: ReadonlySet<string> = new Set([
@@ -18,18 +26,18 @@ export const PBFT_MESSAGE_TYPES: ReadonlySet<string> = new Set([
   'checkpoint',
   'view-change',
   'new-view',
+  'fetch',
+  'state',
 ]);
 
-/** base64url(sha256(canonicalJson(request))): the digest pre-prepares, prepares and commits name. */
+/** hex(sha256(canonicalJson(request))): the digest pre-prepares, prepares and commits name. */
 export function digestOf(request: unknown): string {
-  return createHash('sha256').update(canonicalJson(request), 'utf8').digest('base64url');
+  return createHash('sha256').update(canonicalJson(request), 'utf8').digest('hex');
 }
 
-/** The null request `{op: -1, client: "null", f: "noop"}` (a no-op when executed). */
+/** The null request (`null`: a no-op when executed). */
 export function isNullRequest(v: unknown): boolean {
-  if (typeof v !== 'object' || v === null) return false;
-  const r = v as { op?: unknown; client?: unknown; f?: unknown };
-  return r.op === -1 && r.client === 'null' && r.f === 'noop';
+  return v === null;
 }
 
 /** The primary of `view`: `nodes[view mod n]`. */

@@ -5,7 +5,7 @@
 // invalid one, count against it. See docs/metrics-and-thresholds.md.
 import type { RecvEvent, TraceEvent } from '../../traces/index.js';
 import { canonicalJson } from '../commands.js';
-import { digestsCarried } from '../pbftMessages.js';
+import { digestsCarried, slotOfSeq } from '../pbftMessages.js';
 import type { MetricResult } from '../types.js';
 import { METRICS } from './catalog.js';
 
@@ -149,7 +149,10 @@ export class Fidelity {
     this.openCount++;
     if (this.pbft !== undefined) {
       // What it proposes or votes for: (seq, digest) pairs, nested certificates included.
-      for (const { seq, digest } of digestsCarried(ev.msg)) this.suspectKey(seq, digest, j);
+      // Keyed by slot, as decide events are: seq n is slot n - 1.
+      for (const { seq, digest } of digestsCarried(ev.msg)) {
+        if (seq >= 1) this.suspectKey(slotOfSeq(seq), digest, j);
+      }
       return;
     }
     const msg = ev.msg as { slot?: unknown; value?: unknown; entries?: unknown; accepted?: unknown };

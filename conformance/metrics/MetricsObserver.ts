@@ -12,7 +12,7 @@ import type {
   TraceEvent,
 } from '../../traces/index.js';
 import { canonicalJson, opsIn } from '../commands.js';
-import { byzantineOf, digestOf, isCount, primaryOf, verifierFor } from '../pbftMessages.js';
+import { byzantineOf, digestOf, isCount, primaryOf, slotOfSeq, verifierFor } from '../pbftMessages.js';
 import { QuorumError, quorumsOf } from '../quorum.js';
 import type { Quorums } from '../quorum.js';
 import type { Distribution, MetricResult, TraceContext, TraceEnd, TraceObserver } from '../types.js';
@@ -189,7 +189,7 @@ export class MetricsObserver implements TraceObserver<MetricResult[]> {
       this.fidelity = new Fidelity({
         invalid: (msg) =>
           (verifier !== undefined && verifier.check(msg) === 'invalid') ||
-          (msg['type'] === 'pre-prepare' && msg['digest'] !== digestOf(msg['request'])),
+          (msg['type'] === 'pre-prepare' && msg['digest'] !== digestOf(msg['value'])),
         faulty: (i) => this.faulty[i] === true,
       });
     } else {
@@ -505,6 +505,9 @@ export class MetricsObserver implements TraceObserver<MetricResult[]> {
 
   /** A pre-prepare (alone or in a new-view) of `digest` at `seq` in `view` by `node`. */
   private pbftProposal(node: string, seq: number, view: number, digest: string, t: number): void {
+    if (seq < 1) return;
+    // Everything here is keyed by slot, as decide events are: seq n is slot n - 1.
+    seq = slotOfSeq(seq);
     if (!Number.isNaN(this.vcFrom) && view > this.vcFromView) {
       const v = this.ppViews.get(seq);
       if (v === undefined || view > v) this.ppViews.set(seq, view);

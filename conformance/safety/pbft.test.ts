@@ -39,11 +39,14 @@ describe('canonical JSON and digests (the format of impl/pbft/TRACE-FORMAT.md)',
     );
   });
 
-  it('digests the null request as base64url(sha256) of its canonical text', () => {
-    const text = '{"client":"null","f":"noop","op":-1}';
-    expect(canonicalJson(NULL_REQUEST)).toBe(text);
-    expect(digestOf(NULL_REQUEST)).toBe(createHash('sha256').update(text).digest('base64url'));
-    expect(digestOf({ op: -1, f: 'noop', client: 'null' })).toBe(digestOf(NULL_REQUEST));
+  it('digests a request as hex(sha256) of its canonical text; the null request is `null`', () => {
+    expect(NULL_REQUEST).toBeNull();
+    expect(digestOf(NULL_REQUEST)).toBe(createHash('sha256').update('null').digest('hex'));
+    const text = '{"client":"c1","f":"write","key":"x","op":1,"value":1}';
+    expect(canonicalJson({ op: 1, value: 1, key: 'x', f: 'write', client: 'c1' })).toBe(text);
+    expect(digestOf({ value: 1, op: 1, client: 'c1', key: 'x', f: 'write' })).toBe(
+      createHash('sha256').update(text).digest('hex'),
+    );
   });
 
   it('derives the same keys from the same seed, and different ones per replica and seed', () => {
@@ -91,7 +94,7 @@ describe('createPbftSafety', () => {
     expect(v.message).toBe(
       'r3 and r4 executed different requests at seq 1: request op 1 (write x) and request op 2 (write x).',
     );
-    expect(v.slot).toBe(1);
+    expect(v.slot).toBe(0); // seq 1 is slot 0
     expect(v.nodes).toEqual(['r3', 'r4']);
     expect(lines(result(r, 'agreement'))).toEqual(decideLines);
   });
@@ -216,7 +219,7 @@ describe('createPbftSafety', () => {
     expect(v.message).toBe(
       'r4 sent a commit for seq 1 in view 0 without a prepared certificate: it held the pre-prepare but only 1 matching prepare from backups (r2); 2f = 2 are needed.',
     );
-    expect(v).toMatchObject({ slot: 1, view: 0, nodes: ['r4'] });
+    expect(v).toMatchObject({ slot: 0, view: 0, nodes: ['r4'] });
     // The pre-prepare r4 got (sent at line 5, before the trace's first recv: the send stands for
     // it), the prepare it received from r2, and its commit.
     expect(v.window.map((x) => x.line)).toEqual([5, 14, early]);
@@ -331,6 +334,6 @@ describe('createPbftSafety', () => {
     feed();
     const r = s.finish({ lastTime: 0, events: line });
     expect(violated(r)).toEqual(['agreement', 'validity', 'integrity']);
-    expect(result(r, 'integrity').violation!.slot).toBe(5);
+    expect(result(r, 'integrity').violation!.slot).toBe(4); // seq 5
   });
 });

@@ -26,6 +26,7 @@ import {
   isCount,
   isNullRequest,
   primaryOf,
+  slotOfSeq,
   verifierFor,
 } from '../pbftMessages.js';
 import type { InvariantResult, TraceEnd, TraceObserver, Violation, WindowEvent } from '../types.js';
@@ -83,7 +84,8 @@ interface PrePrepare {
   view: number;
   seq: number;
   digest: string;
-  request: unknown;
+  /** The request bound to the seq (`null`: the null request). */
+  value: unknown;
   replica?: unknown;
 }
 
@@ -259,7 +261,7 @@ export function createPbftSafety(header: TraceHeader, options: PbftSafetyOptions
     const pp = m as Record<string, unknown>;
     const view = pp['view'];
     if (pp['type'] !== 'pre-prepare' || !isCount(view) || !isCount(pp['seq'])) return false;
-    if (typeof pp['digest'] !== 'string' || pp['digest'] !== digestOf(pp['request'])) return false;
+    if (typeof pp['digest'] !== 'string' || pp['digest'] !== digestOf(pp['value'])) return false;
     const by = pp['replica'];
     if (by !== undefined && by !== primaryOf(header.nodes, view)) return false;
     return signed(pp);
@@ -357,7 +359,7 @@ export function createPbftSafety(header: TraceHeader, options: PbftSafetyOptions
         : `it held the pre-prepare but only ${prepares} matching prepare${prepares === 1 ? '' : 's'} from backups (${maskNames(c.prep[s]!)}); 2f = ${2 * f} are needed`;
     violate('certificates', bit(s), {
       message: `${name} sent a commit for seq ${seq} in view ${view} without a prepared certificate: ${had}.`,
-      slot: seq,
+      slot: slotOfSeq(seq),
       view,
       nodes: [name],
       window: win(c.ppAt[s], ...c.prepAt[s]!, at),
@@ -377,7 +379,7 @@ export function createPbftSafety(header: TraceHeader, options: PbftSafetyOptions
     const name = nameOf(x);
     violate('certificates', bit(x), {
       message: `${name} executed ${label} at seq ${seq} without 2f+1 = ${quorum} matching commits from distinct replicas in any view${best === undefined ? ' (it held none)' : ` (it held ${popcount(best.commit[x]!)} in view ${best.view}: ${maskNames(best.commit[x]!)})`}.`,
-      slot: seq,
+      slot: slotOfSeq(seq),
       ...(best === undefined ? {} : { view: best.view }),
       nodes: [name],
       window: win(...(best?.commitAt[x] ?? []), at),
@@ -390,7 +392,7 @@ export function createPbftSafety(header: TraceHeader, options: PbftSafetyOptions
     const stable = vc['stable'];
     if (!isCount(view)) return 'it has no view number';
     if (!isCount(stable)) return 'it has no stable checkpoint number';
-    const cps = vc['checkpoints'];
+    const cps = vc['proof'];
     if (stable > 0) {
       const byState = new Map<string, number>();
       for (const cp of Array.isArray(cps) ? (cps as unknown[]) : []) {
@@ -520,7 +522,7 @@ export function createPbftSafety(header: TraceHeader, options: PbftSafetyOptions
           chosen.set(pp.seq, {
             view: pp.view,
             digests: new Set([pp.digest]),
-            op: requestLabel(pp.request),
+            op: requestLabel(pp.value),
             by: vc['replica'] as string,
           });
         } else if (pp.view === c.view) c.digests.add(pp.digest);
@@ -542,7 +544,7 @@ export function createPbftSafety(header: TraceHeader, options: PbftSafetyOptions
         );
       }
       if (bySeq.has(pp.seq)) return fail(`pre-prepares seq ${pp.seq} twice`);
-      bySeq.set(pp.seq, { digest: pp.digest, request: pp.request });
+      bySeq.set(pp.seq, { digest: pp.digest, request: pp.value });
     }
     const nullDigest = digestOf(NULL_REQUEST);
     for (let seq = minS + 1; seq <= maxS; seq++) {
@@ -605,14 +607,14 @@ export function createPbftSafety(header: TraceHeader, options: PbftSafetyOptions
     if (before !== undefined) {
       violate('integrity', bit(x), {
         message: `${name} executed seq ${seq} twice without restarting in between.`,
-        slot: seq,
+        slot: slotOfSeq(seq),
         nodes: [name],
         window: win(before, at),
       });
     } else if (mine !== undefined && mine.digest !== digest) {
       violate('integrity', bit(x), {
         message: `${name} executed seq ${seq} again after restarting, with ${label} instead of ${mine.label}.`,
-        slot: seq,
+        slot: slotOfSeq(seq),
         nodes: [name],
         window: win(mine.at, node.restartAt, at),
       });
@@ -626,7 +628,7 @@ export function createPbftSafety(header: TraceHeader, options: PbftSafetyOptions
         const other = nameOf(o.node);
         violate('agreement', bit(x) | bit(o.node), {
           message: `${other} and ${name} executed different requests at seq ${seq}: ${o.label} and ${label}.`,
-          slot: seq,
+          slot: slotOfSeq(seq),
           nodes: [other, name],
           window: win(o.at, at),
         });
@@ -645,7 +647,7 @@ export function createPbftSafety(header: TraceHeader, options: PbftSafetyOptions
     if (op === undefined || !invokedBits.has(op)) {
       violate('validity', bit(x), {
         message: `${name} executed ${label} at seq ${seq}, which no client invoked before.`,
-        slot: seq,
+        slot: slotOfSeq(seq),
         nodes: [name],
         window: win(at),
       });
@@ -655,7 +657,7 @@ export function createPbftSafety(header: TraceHeader, options: PbftSafetyOptions
     if (inv0 !== undefined && inv0.canon !== commandCanon(value)) {
       violate('validity', bit(x), {
         message: `${name} executed ${label} at seq ${seq} with another operation, key or value than the client invoked.`,
-        slot: seq,
+        slot: slotOfSeq(seq),
         nodes: [name],
         window: win(inv0.at, at),
       });
@@ -671,7 +673,7 @@ export function createPbftSafety(header: TraceHeader, options: PbftSafetyOptions
     if ((settled.ever(seq) & bit(x)) !== 0 && node.restartLine < settled.line(seq)) {
       violate('integrity', bit(x), {
         message: `${name} executed seq ${seq} again without restarting (it had executed it before the seq was compacted at line ${settled.line(seq)}).`,
-        slot: seq,
+        slot: slotOfSeq(seq),
         nodes: [name],
         window: win(at),
       });
@@ -680,7 +682,7 @@ export function createPbftSafety(header: TraceHeader, options: PbftSafetyOptions
       const by = settled.by(seq);
       violate('agreement', bit(x) | bit(by), {
         message: `${name} executed a different request at seq ${seq} than the one ${nameOf(by)} (and every replica past the stable checkpoint) executed at line ${settled.firstLine(seq)}.`,
-        slot: seq,
+        slot: slotOfSeq(seq),
         nodes: [nameOf(by), name],
         window: win(at),
       });
@@ -787,7 +789,8 @@ export function createPbftSafety(header: TraceHeader, options: PbftSafetyOptions
         case 'decide': {
           const x = index.get(ev.node);
           if (x === undefined || !isCount(ev.slot)) break;
-          onDecide(x, ev.slot, ev.value, rec(line, ev));
+          // A replica that executes seq writes slot seq - 1.
+          onDecide(x, ev.slot + 1, ev.value, rec(line, ev));
           break;
         }
         case 'restart': {
@@ -871,7 +874,7 @@ function where(msg: Record<string, unknown>): string {
 function place(msg: Record<string, unknown>): { slot?: number; view?: number } {
   const seq = msg['seq'];
   const view = msg['view'];
-  return { ...(isCount(seq) ? { slot: seq } : {}), ...(isCount(view) ? { view } : {}) };
+  return { ...(isCount(seq) && seq > 0 ? { slot: slotOfSeq(seq) } : {}), ...(isCount(view) ? { view } : {}) };
 }
 
 /** `request op 3 (write x)`, or `the null request`. */

@@ -43,7 +43,8 @@ const PKCS8_ED25519 = Buffer.from('302e020100300506032b657004220420', 'hex');
 
 /** The Ed25519 key pair of `replica` in a run seeded with `seed`, and its public key as JWK `x`. */
 export function keyPairOf(seed: number | string, replica: string): { privateKey: KeyObject; x: string } {
-  const raw = createHash('sha256').update(`synod-pbft:${seed}:${replica}`, 'utf8').digest();
+  // As impl/pbft derives them: SHA-256("synod-pbft-key\0" + seed + "\0" + replica) is the Ed25519 seed.
+  const raw = createHash('sha256').update(`synod-pbft-key\0${String(seed)}\0${replica}`, 'utf8').digest();
   const privateKey = createPrivateKey({
     key: Buffer.concat([PKCS8_ED25519, raw]),
     format: 'der',
@@ -132,7 +133,7 @@ export class PbftTrace {
     request: unknown,
     replica = this.primary(view),
   ): Msg & { sig: string } {
-    return this.sign({ type: 'pre-prepare', view, seq, digest: digestOf(request), request, replica });
+    return this.sign({ type: 'pre-prepare', view, seq, digest: digestOf(request), value: request, replica });
   }
 
   prepare(view: number, seq: number, request: unknown, replica: string): Msg & { sig: string } {
@@ -160,9 +161,9 @@ export class PbftTrace {
     replica: string,
     prepared: Prepared[] = [],
     stable = 0,
-    checkpoints: Msg[] = [],
+    proof: Msg[] = [],
   ): Msg & { sig: string } {
-    return this.sign({ type: 'view-change', view, stable, checkpoints, prepared, replica });
+    return this.sign({ type: 'view-change', view, stable, proof, prepared, replica });
   }
 
   newView(
@@ -175,8 +176,8 @@ export class PbftTrace {
   }
 
   /** The null request. */
-  get nullRequest(): Request {
-    return { ...NULL_REQUEST };
+  get nullRequest(): Request | null {
+    return NULL_REQUEST;
   }
 
   send(node: string, to: string, msg: Msg, adversarial = false): this {
@@ -204,7 +205,7 @@ export class PbftTrace {
   }
 
   decide(node: string, seq: number, request: unknown): this {
-    return this.push({ kind: 'decide', t: this.t, node, slot: seq, value: request });
+    return this.push({ kind: 'decide', t: this.t, node, slot: seq - 1, value: request });
   }
 
   invoke(r: Request, node?: string): this {
