@@ -76,6 +76,24 @@ export interface ShippedSpec {
   };
 }
 
+// Constants the single-decree specs share.
+const VALUES: SpecConstant = {
+  name: 'values',
+  flag: '--values',
+  description: 'number of values that may be proposed',
+  min: 1,
+  max: 9,
+  default: 2,
+};
+const MAX_BALLOT: SpecConstant = {
+  name: 'maxBallot',
+  flag: '--max-ballot',
+  description: 'ballots are 0..N',
+  min: 0,
+  max: 9,
+  default: 1,
+};
+
 const paxosSpec: ShippedSpec = {
   name: 'paxos',
   summary: "single-decree Paxos (Lamport's Paxos.tla): Agreement over all interleavings",
@@ -89,15 +107,8 @@ const paxosSpec: ShippedSpec = {
       max: 9,
       default: 3,
     },
-    {
-      name: 'values',
-      flag: '--values',
-      description: 'number of values that may be proposed',
-      min: 1,
-      max: 9,
-      default: 2,
-    },
-    { name: 'maxBallot', flag: '--max-ballot', description: 'ballots are 0..N', min: 0, max: 9, default: 1 },
+    VALUES,
+    MAX_BALLOT,
   ],
   variants: [
     { name: 'correct', description: 'the algorithm as published' },
@@ -157,15 +168,8 @@ const adaptiveSpec: ShippedSpec = {
       max: 9,
       default: 3,
     },
-    {
-      name: 'values',
-      flag: '--values',
-      description: 'number of values that may be proposed',
-      min: 1,
-      max: 9,
-      default: 2,
-    },
-    { name: 'maxBallot', flag: '--max-ballot', description: 'ballots are 0..N', min: 0, max: 9, default: 1 },
+    VALUES,
+    MAX_BALLOT,
   ],
   textConstants: [
     {

@@ -12,7 +12,8 @@
 import type { Ballot, TraceEvent, TraceHeader } from '../../traces/index.js';
 import { canonicalJson, commandsIn, opsIn } from '../commands.js';
 import { quorumsOf, type Quorums } from '../quorum.js';
-import type { InvariantResult, TraceEnd, TraceObserver, Violation, WindowEvent } from '../types.js';
+import type { InvariantResult, TraceEnd, TraceObserver, Violation } from '../types.js';
+import { windowOf, type Rec } from './window.js';
 
 /** The invariants this checker owns, in report order, with their one-line descriptions. */
 export const PAXOS_INVARIANTS = {
@@ -34,11 +35,6 @@ export const PAXOS_INVARIANTS = {
 
 /** Name of an invariant checked on Paxos-family traces. */
 export type PaxosInvariant = keyof typeof PAXOS_INVARIANTS;
-
-interface Rec {
-  line: number;
-  event: TraceEvent | undefined;
-}
 
 /** A phase-2 proposal: the value of ballot b in a slot, and the events of the votes for it. */
 interface Proposal {
@@ -255,14 +251,7 @@ export function createPaxosSafety(
     if (s.first === undefined) s.first = { invariant: name, ...v };
   }
 
-  function win(...recs: Array<Rec | undefined>): WindowEvent[] {
-    const out = recs.filter((r): r is Rec => r !== undefined);
-    out.sort((a, b) => a.line - b.line);
-    const seen = new Set<number>();
-    return out
-      .filter((r) => (seen.has(r.line) ? false : (seen.add(r.line), true)))
-      .map((r) => ({ line: r.line, event: r.event as TraceEvent }));
-  }
+  const win = windowOf;
 
   function slotOf(slot: number): SlotState {
     let s = slots.get(slot);

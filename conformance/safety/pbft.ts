@@ -29,7 +29,8 @@ import {
   slotOfSeq,
   verifierFor,
 } from '../pbftMessages.js';
-import type { InvariantResult, TraceEnd, TraceObserver, Violation, WindowEvent } from '../types.js';
+import type { InvariantResult, TraceEnd, TraceObserver, Violation } from '../types.js';
+import { windowOf, type Rec } from './window.js';
 import { IdBits, hash32, popcount } from './paxos.js';
 
 /** The invariants of the PBFT checker, in report order, with their one-line descriptions. */
@@ -59,11 +60,6 @@ export interface PbftSafetyOptions {
 export interface PbftSafety extends TraceObserver<InvariantResult[]> {
   /** Sequence numbers whose per-seq state is still held (not yet compacted). */
   openSeqs(): number;
-}
-
-interface Rec {
-  line: number;
-  event: TraceEvent | undefined;
 }
 
 /** What each replica knows of one (view, seq, digest): pre-prepare, prepares and commits. */
@@ -204,14 +200,7 @@ export function createPbftSafety(header: TraceHeader, options: PbftSafetyOptions
     else b.count++;
   }
 
-  function win(...recs: Array<Rec | undefined>): WindowEvent[] {
-    const out = recs.filter((r): r is Rec => r !== undefined);
-    out.sort((a, b) => a.line - b.line);
-    const seen = new Set<number>();
-    return out
-      .filter((r) => (seen.has(r.line) ? false : (seen.add(r.line), true)))
-      .map((r) => ({ line: r.line, event: r.event as TraceEvent }));
-  }
+  const win = windowOf;
 
   /** Validly signed by the replica it names (always true without keys: structure only). */
   function signed(msg: unknown): boolean {

@@ -44,7 +44,9 @@ const PKCS8_ED25519 = Buffer.from('302e020100300506032b657004220420', 'hex');
 /** The Ed25519 key pair of `replica` in a run seeded with `seed`, and its public key as JWK `x`. */
 export function keyPairOf(seed: number | string, replica: string): { privateKey: KeyObject; x: string } {
   // As impl/pbft derives them: SHA-256("synod-pbft-key\0" + seed + "\0" + replica) is the Ed25519 seed.
-  const raw = createHash('sha256').update(`synod-pbft-key\0${String(seed)}\0${replica}`, 'utf8').digest();
+  const raw = createHash('sha256')
+    .update(`synod-pbft-key\0${String(seed)}\0${replica}`, 'utf8')
+    .digest();
   const privateKey = createPrivateKey({
     key: Buffer.concat([PKCS8_ED25519, raw]),
     format: 'der',
