@@ -78,10 +78,7 @@ export class ShapedFamily implements QuorumFamily {
       case 'explicit':
         return s.sets.some((q) => q.every((i) => inside[i] === true));
       case 'grid':
-        return gridLines(s).some((line) => {
-          const cells = line.filter((i) => i < this.members.length);
-          return cells.length > 0 && cells.every((i) => inside[i] === true);
-        });
+        return gridLines(s, this.members.length).some((line) => line.every((i) => inside[i] === true));
       case 'weighted': {
         let w = 0;
         inside.forEach((b, i) => (w += b ? (s.weights[i] ?? 0) : 0));
@@ -119,9 +116,7 @@ export class ShapedFamily implements QuorumFamily {
         return out.slice(0, limit);
       }
       case 'grid': {
-        const lines = gridLines(s)
-          .map((line) => line.filter((i) => i < n))
-          .filter((line) => line.length > 0 && line.every((i) => allowed[i] === true));
+        const lines = gridLines(s, n).filter((line) => line.every((i) => allowed[i] === true));
         return lines.sort(compareIndexLists).slice(0, limit);
       }
       case 'weighted':
@@ -132,12 +127,30 @@ export class ShapedFamily implements QuorumFamily {
   }
 }
 
-/** The lines of a grid (rows or columns) as cell indexes, row-major; cells past the members are empty. */
-export function gridLines(s: { rows: number; cols: number; axis: 'rows' | 'cols' }): number[][] {
+/**
+ * The non-empty lines of a grid (rows or columns) of `n` members laid out row-major, as the indexes
+ * of their occupied cells. Cells past the members are empty; lines with no member are left out, so
+ * the work follows `n`, never rows x cols (a `grid:1x99999999` header must not allocate the grid).
+ */
+export function gridLines(s: { rows: number; cols: number; axis: 'rows' | 'cols' }, n: number): number[][] {
+  const width = Math.min(s.cols, n); // columns holding a member
+  const height = Math.min(s.rows, Math.ceil(n / s.cols)); // rows holding a member
+  const cell = (r: number, c: number): number => r * s.cols + c;
+  const out: number[][] = [];
   if (s.axis === 'rows') {
-    return Array.from({ length: s.rows }, (_, r) => Array.from({ length: s.cols }, (_, c) => r * s.cols + c));
+    for (let r = 0; r < height; r++) {
+      const line: number[] = [];
+      for (let c = 0; c < width && cell(r, c) < n; c++) line.push(cell(r, c));
+      out.push(line);
+    }
+  } else {
+    for (let c = 0; c < width; c++) {
+      const line: number[] = [];
+      for (let r = 0; r < height && cell(r, c) < n; r++) line.push(cell(r, c));
+      out.push(line);
+    }
   }
-  return Array.from({ length: s.cols }, (_, c) => Array.from({ length: s.rows }, (_, r) => r * s.cols + c));
+  return out;
 }
 
 /** Lexicographic order of index lists, a prefix first. */

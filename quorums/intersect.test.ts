@@ -136,6 +136,15 @@ describe('intersects (examples)', () => {
     expect(intersects(p('grid:2x3', 'q1', m), p('grid:2x3', 'q2', m)).ok).toBe(true);
   });
 
+  it('a grid far larger than its members: intersection and fault tolerance from the occupied cells', () => {
+    const m3 = ['a1', 'a2', 'a3'];
+    const q1 = parseQuorumFamily('grid:100000x100000', m3, 'q1');
+    const q2 = parseQuorumFamily('grid:100000x100000', m3, 'q2');
+    expect(intersects(q1, q2)).toEqual({ ok: true });
+    expect(faultTolerance(q1)).toBe(0);
+    expect(faultTolerance(q2)).toBe(2);
+  });
+
   it('5 acceptors in a 2x3 grid: the short row misses the short column', () => {
     expect(intersects(p('grid:2x3', 'q1'), p('grid:2x3', 'q2'))).toEqual({
       ok: false,

@@ -82,7 +82,7 @@ export function faultTolerance(family: QuorumFamily): number {
         return n - s.need;
       case 'grid': {
         // One failure in every non-empty line kills them all, and fewer leave a line whole.
-        const lines = gridLines(s).filter((line) => line.some((i) => i < n));
+        const lines = gridLines(s, n);
         return lines.length - 1;
       }
       case 'weighted': {

@@ -69,6 +69,16 @@ describe('parseQuorumFamily: forms', () => {
     expect(parse('grid:1X5', m5, 'q2').minimal()).toHaveLength(5);
   });
 
+  it('a grid far larger than its members costs what the members cost, not rows x cols', () => {
+    // Once enumerated all 10^10 (or 10^11) cells: out of memory from `synod quorums grid:...`.
+    const rows = parse('grid:100000x100000', m3, 'q1');
+    const cols = parse('grid:1x99999999999', m3, 'q2');
+    expect(rows.minimal()).toEqual([['a1', 'a2', 'a3']]);
+    expect(rows.has(['a1', 'a2'])).toBe(false);
+    expect(cols.minimal()).toEqual([['a1'], ['a2'], ['a3']]);
+    expect(cols.has(['a3'])).toBe(true);
+  });
+
   it('weighted: sets whose weights reach K; unlisted members weigh 0', () => {
     const f = parse('weighted:3:a1=2,a2=1,a3=1');
     expect(f.describe).toBe('weight >= 3 of a1=2, a2=1, a3=1');

@@ -756,8 +756,20 @@ export class MetricsObserver implements TraceObserver<MetricResult[]> {
   }
 
   private onReconfig(ev: ReconfigEvent, t: number): void {
+    // Every node reports the same reconfiguration when it applies it: the first report of a slot
+    // counts. A lagging node's late report of an older one must not replace a newer one, so the
+    // systems are kept in slot order (configFor takes the last one at or below a slot).
+    if (this.configs.some((c, k) => k > 0 && c.fromSlot === ev.slot)) return;
     const members = ev.nodes ?? this.names.filter((_, i) => this.member[i] === true);
-    this.configs.push(configOf(ev.slot, ev.quorum, members));
+    const config = configOf(ev.slot, ev.quorum, members);
+    const at = this.configs.findIndex((c) => c.fromSlot > ev.slot);
+    if (at >= 0) {
+      // Older than a reconfiguration already applied: it governs only the slots up to that one,
+      // and the membership stays the newer one's.
+      this.configs.splice(at, 0, config);
+      return;
+    }
+    this.configs.push(config);
     if (ev.nodes === undefined) return;
     for (const n of ev.nodes) this.nodeIndex(n);
     const now = new Set(ev.nodes);

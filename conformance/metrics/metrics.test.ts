@@ -2,7 +2,7 @@
 // metrics (durations do not move when every time shifts, no lag when nodes decide together).
 import { describe, expect } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
-import type { TraceEvent, TraceHeader } from '../../traces/index.js';
+import type { QuorumSystem, TraceEvent, TraceHeader } from '../../traces/index.js';
 import type { MetricResult } from '../types.js';
 import { METRIC_NAMES, createMetrics } from './index.js';
 import type { MetricsOptions } from './index.js';
@@ -192,6 +192,30 @@ describe('decision.quorum and decision.all', () => {
       [0, 1],
       [1, 1],
     ]);
+  });
+});
+
+describe('decision.quorum under reconfigurations', () => {
+  const reconfig = (node: string, slot: number, quorum: QuorumSystem): TraceEvent => ({
+    kind: 'reconfig',
+    t: 0,
+    node,
+    slot,
+    quorum,
+  });
+  test("a lagging node's late report of an older reconfiguration does not replace a newer one", () => {
+    // Slot 1 on: q2 = 1; slot 2 on: majority again. n2 reports the slot-1 change after n1 reported
+    // both: slot 2 was judged under q2 = 1 (quorum at the first decide, 10 instead of 20).
+    const r = run([
+      reconfig('n1', 1, { kind: 'threshold', q1: 3, q2: 1 }),
+      reconfig('n1', 2, { kind: 'majority' }),
+      reconfig('n2', 1, { kind: 'threshold', q1: 3, q2: 1 }),
+      accept(0, 'n1', 'n2', 2, 'v'),
+      decide(10, 'n1', 2, 'v'),
+      decide(20, 'n2', 2, 'v'),
+      decide(30, 'n3', 2, 'v'),
+    ]);
+    expect(r['decision.quorum']?.stats?.max).toBe(20);
   });
 });
 

@@ -90,6 +90,10 @@ interface SlotConfig {
   quorums: Quorums | undefined;
   problem: string | undefined;
   line: number;
+  /** The membership from `fromSlot` on (a reconfiguration without `nodes` keeps the one in force). */
+  nodes: readonly string[];
+  /** Canonical text of the quorum system and membership: tells a repeated report from a conflict. */
+  key: string;
 }
 
 interface NodeState {
@@ -156,26 +160,49 @@ export function createPaxosSafety(
         })),
     };
   }
+  // The node table: the header's nodes, then the nodes reconfigurations add (bit i of every mask).
+  const names: string[] = [];
   const nodeIndex = new Map<string, number>();
-  header.nodes.forEach((n, i) => nodeIndex.set(n, i));
-  const nodes: NodeState[] = header.nodes.map((_, index) => ({
-    index,
-    promised: undefined,
-    votedBallot: undefined,
-    votes: new Map(),
-    phaseOne: new Map(),
-    decided: new Map(),
-    everDecided: new Map(),
-    restarts: 0,
-    restartAt: undefined,
-    restartLine: 0,
-    lastAccept: new Map(),
-  }));
+  const nodes: NodeState[] = [];
+  let allMask = 0;
+  const addNode = (name: string): number | undefined => {
+    const known = nodeIndex.get(name);
+    if (known !== undefined) return known;
+    if (names.length >= MAX_NODES) return undefined;
+    const index = names.length;
+    names.push(name);
+    nodeIndex.set(name, index);
+    nodes.push({
+      index,
+      promised: undefined,
+      votedBallot: undefined,
+      votes: new Map(),
+      phaseOne: new Map(),
+      decided: new Map(),
+      everDecided: new Map(),
+      restarts: 0,
+      restartAt: undefined,
+      restartLine: 0,
+      lastAccept: new Map(),
+    });
+    allMask = (1 << names.length) - 1; // at most MAX_NODES = 30 bits
+    return index;
+  };
+  for (const n of header.nodes) addNode(n);
   const headerQuorums = options.quorums;
-  const memberMask = headerQuorums === undefined ? 0 : maskOf(headerQuorums.members, nodeIndex);
+  // Nodes that are acceptors under some quorum system of the trace (the header's or a
+  // reconfiguration's): a proposer among them promises itself when it prepares.
+  let acceptorMask = headerQuorums === undefined ? 0 : maskOf(headerQuorums.members, nodeIndex);
   // The quorum system in force per slot: the header's from slot 0, then each reconfiguration's.
   const configs: SlotConfig[] = [
-    { fromSlot: 0, quorums: headerQuorums, problem: options.quorumProblem, line: 1 },
+    {
+      fromSlot: 0,
+      quorums: headerQuorums,
+      problem: options.quorumProblem,
+      line: 1,
+      nodes: header.nodes,
+      key: '',
+    },
   ];
   const configAt = (slot: number): SlotConfig => {
     for (let i = configs.length - 1; i > 0; i--) {
@@ -190,23 +217,44 @@ export function createPaxosSafety(
     if (slot > judgedTop) judgedTop = slot;
   };
   let lateReconfig: string | undefined;
+  // Two reconfigurations that give one slot different quorum systems: which one held is unknown.
+  let conflictingReconfig: string | undefined;
   // Why some slot was not judged by the quorum rules (its quorum system is unusable).
   let unjudged: string | undefined;
   function onReconfig(ev: Extract<TraceEvent, { kind: 'reconfig' }>, line: number): void {
-    // Every node reports the same reconfiguration: the first report counts.
-    if (configs.some((c, k) => k > 0 && c.fromSlot === ev.slot)) return;
+    const members = ev.nodes ?? configAt(ev.slot).nodes;
+    const key = canonicalJson({ quorum: ev.quorum, nodes: members });
+    // Every node reports the same reconfiguration: the first report counts. A different system
+    // for the same slot is not a report of it: judging under either one would be a guess.
+    const earlier = configs.find((c, k) => k > 0 && c.fromSlot === ev.slot);
+    if (earlier !== undefined) {
+      if (earlier.key !== key && conflictingReconfig === undefined) {
+        conflictingReconfig = `the reconfigurations at lines ${earlier.line} and ${line} give slot ${ev.slot} different quorum systems (or memberships), so the system in force there is unknown`;
+      }
+      return;
+    }
     if (ev.slot <= judgedTop && lateReconfig === undefined) {
       lateReconfig = `the reconfiguration at line ${line} takes effect at slot ${ev.slot}, but slot ${judgedTop} had already been judged: a trace must record a reconfig event before any proposal or decision in the slots it governs`;
     }
     let quorums: Quorums | undefined;
     let problem: string | undefined;
     try {
-      quorums = quorumsOf(ev.quorum, ev.nodes ?? header.nodes);
+      quorums = quorumsOf(ev.quorum, members);
     } catch (e) {
       problem = `the quorum system of the reconfiguration at line ${line}: ${e instanceof Error ? e.message : String(e)}`;
     }
+    // Nodes the header does not list join the checks: their promises and votes count.
+    const voters = quorums === undefined ? members : [...members, ...quorums.members];
+    for (const name of voters) {
+      if (addNode(name) === undefined) {
+        quorums = undefined;
+        problem = `the reconfiguration at line ${line} brings the cluster to more than ${MAX_NODES} nodes, the most synod's Paxos checks support`;
+        break;
+      }
+    }
+    if (quorums !== undefined) acceptorMask |= maskOf(quorums.members, nodeIndex);
     const at = configs.findIndex((c) => c.fromSlot > ev.slot);
-    const entry: SlotConfig = { fromSlot: ev.slot, quorums, problem, line };
+    const entry: SlotConfig = { fromSlot: ev.slot, quorums, problem, line, nodes: members, key };
     if (at < 0) configs.push(entry);
     else configs.splice(at, 0, entry);
   }
@@ -217,17 +265,12 @@ export function createPaxosSafety(
   // Slots every node has decided (and the client checks have applied) are settled: only a hash of
   // the decided value and two line numbers stay, so memory follows the undecided part of the log.
   const settled = new SettledSlots();
-  const allMask = (1 << header.nodes.length) - 1;
   const inv = Object.fromEntries(
     Object.keys(PAXOS_INVARIANTS).map((k): [string, InvState] => [
       k,
       { checks: 0, violations: 0, first: undefined },
     ]),
   ) as Record<PaxosInvariant, InvState>;
-  if (headerQuorums === undefined) {
-    const why = options.quorumProblem ?? 'the quorum system is unknown';
-    inv.quorum.skipped = why;
-  }
   // Client level.
   // Ops are forgotten once applied and answered; bit sets remember which were invoked and applied.
   const invoked = new Map<number, Rec & { f: unknown; key: unknown; value: unknown }>();
@@ -337,9 +380,9 @@ export function createPaxosSafety(
     if (prev !== undefined && compareBallot(b.round, b.node, prev.round, prev.node) < 0) {
       const what = prev === acc.promised ? 'promised' : 'voted for';
       violate('acceptor-promise', {
-        message: `${header.nodes[acc.index]} promised ballot ${fmtBallot(b.round, b.node)} after it had ${what} the higher ballot ${fmtBallot(prev.round, prev.node)}${acc.restarts > 0 ? ' (it restarted in between: the promise must be durable)' : ''}.`,
+        message: `${names[acc.index]} promised ballot ${fmtBallot(b.round, b.node)} after it had ${what} the higher ballot ${fmtBallot(prev.round, prev.node)}${acc.restarts > 0 ? ' (it restarted in between: the promise must be durable)' : ''}.`,
         ballot: b,
-        nodes: [header.nodes[acc.index] as string],
+        nodes: [names[acc.index] as string],
         window: win(
           prev.at,
           acc.restartAt && acc.restartAt.line > prev.at.line ? acc.restartAt : undefined,
@@ -367,10 +410,10 @@ export function createPaxosSafety(
     const p = acc.promised;
     if (p !== undefined && compareBallot(b.round, b.node, p.round, p.node) < 0) {
       violate('acceptor-accept', {
-        message: `${header.nodes[acc.index]} voted for ballot ${fmtBallot(b.round, b.node)} in slot ${slot} after promising the higher ballot ${fmtBallot(p.round, p.node)}${acc.restarts > 0 ? ' (it restarted in between: the promise must be durable)' : ''}.`,
+        message: `${names[acc.index]} voted for ballot ${fmtBallot(b.round, b.node)} in slot ${slot} after promising the higher ballot ${fmtBallot(p.round, p.node)}${acc.restarts > 0 ? ' (it restarted in between: the promise must be durable)' : ''}.`,
         slot,
         ballot: b,
-        nodes: [header.nodes[acc.index] as string],
+        nodes: [names[acc.index] as string],
         window: win(p.at, acc.restartAt && acc.restartAt.line > p.at.line ? acc.restartAt : undefined, at),
       });
     }
@@ -415,14 +458,14 @@ export function createPaxosSafety(
     const reported = one.votes.get(slot) ?? [];
     let withVote = 0;
     for (const r of reported) withVote |= 1 << r.voter;
-    if (q.isQ1(namesOf(one.promisers & ~withVote, header.nodes))) return true;
+    if (q.isQ1(namesOf(one.promisers & ~withVote, names))) return true;
     for (const r of reported) {
       if (!same(r.vote.key, r.vote.value, key, value)) continue;
       let higher = 0;
       for (const o of reported) {
         if (compareBallot(o.vote.round, o.vote.node, r.vote.round, r.vote.node) > 0) higher |= 1 << o.voter;
       }
-      if (q.isQ1(namesOf(one.promisers & ~higher, header.nodes))) return true;
+      if (q.isQ1(namesOf(one.promisers & ~higher, names))) return true;
     }
     return false;
   }
@@ -445,13 +488,13 @@ export function createPaxosSafety(
   function isPhaseOneQuorum(one: PhaseOne, q: Quorums): boolean {
     const t = one.tested;
     if (t !== undefined && t.quorums === q && t.promisers === one.promisers) return t.ok;
-    const ok = q.isQ1(namesOf(one.promisers, header.nodes));
+    const ok = q.isQ1(namesOf(one.promisers, names));
     one.tested = { quorums: q, promisers: one.promisers, ok };
     return ok;
   }
 
   function selfPromise(owner: NodeState, b: Ballot, at: Rec): void {
-    if ((memberMask & (1 << owner.index)) === 0) return;
+    if ((acceptorMask & (1 << owner.index)) === 0) return;
     // Its own acceptor promises only if it has not promised or voted a higher ballot.
     for (const prev of [owner.promised, owner.votedBallot]) {
       if (prev !== undefined && compareBallot(b.round, b.node, prev.round, prev.node) < 0) return;
@@ -502,7 +545,7 @@ export function createPaxosSafety(
         const one = owner.phaseOne.get(b.round);
         if (one === undefined || !isPhaseOneQuorum(one, q)) {
           violate('proposer-value', {
-            message: `${b.node} sent a phase-2 accept for ballot ${fmtBallot(b.round, b.node)} in slot ${slot} without promises from a phase-1 quorum (${one === undefined ? 'none' : `only ${namesOf(one.promisers, header.nodes).join(', ')}`}).`,
+            message: `${b.node} sent a phase-2 accept for ballot ${fmtBallot(b.round, b.node)} in slot ${slot} without promises from a phase-1 quorum (${one === undefined ? 'none' : `only ${namesOf(one.promisers, names).join(', ')}`}).`,
             slot,
             ballot: b,
             nodes: [b.node],
@@ -524,12 +567,18 @@ export function createPaxosSafety(
         }
       }
     }
-    // The proposer votes for its own value (a leader does not message itself), unless its acceptor
-    // has promised a higher ballot since (a stale leader's acceptor rejects its own accept).
+    // The proposer votes for its own value (a leader does not message itself) when it is an
+    // acceptor of the slot's quorum system, unless its acceptor has promised a higher ballot since
+    // (a stale leader's acceptor rejects its own accept).
     const promised = owner.promised;
+    const slotQuorums = configAt(slot).quorums;
+    const acceptor =
+      slotQuorums === undefined
+        ? (acceptorMask & (1 << owner.index)) !== 0
+        : slotQuorums.members.includes(names[owner.index] as string);
     if (
       nodeIndex.get(b.node) === owner.index &&
-      (memberMask & (1 << owner.index)) !== 0 &&
+      acceptor &&
       (promised === undefined || compareBallot(b.round, b.node, promised.round, promised.node) >= 0)
     ) {
       countVote(owner.index, slot, b, key, value, at);
@@ -561,7 +610,7 @@ export function createPaxosSafety(
 
   /** A decision for a slot every node had already decided. */
   function onSettledDecide(n: NodeState, slot: number, value: unknown, at: Rec): void {
-    const name = header.nodes[n.index] as string;
+    const name = names[n.index] as string;
     inv.integrity.checks++;
     inv['log-prefix'].checks++;
     inv.agreement.checks++;
@@ -583,9 +632,9 @@ export function createPaxosSafety(
       const first = settled.by(slot);
       if ((settled.ever(slot) & ~bit) !== 0) {
         violate('agreement', {
-          message: `${name} decided a value for slot ${slot} different from the one every node had decided (first ${header.nodes[first]}, at line ${settled.firstLine(slot)}).`,
+          message: `${name} decided a value for slot ${slot} different from the one every node had decided (first ${names[first]}, at line ${settled.firstLine(slot)}).`,
           slot,
-          nodes: [header.nodes[first] as string, name],
+          nodes: [names[first] as string, name],
           window: win(at),
         });
       }
@@ -614,7 +663,7 @@ export function createPaxosSafety(
     }
     const key = keyOf(value);
     const s = slotOf(slot);
-    const name = header.nodes[n.index] as string;
+    const name = names[n.index] as string;
     // integrity
     inv.integrity.checks++;
     const before = n.decided.get(slot);
@@ -653,7 +702,7 @@ export function createPaxosSafety(
       s.firstMask |= 1 << n.index;
     } else if ((s.firstMask & ~(1 << n.index)) !== 0) {
       const other = s.firstBy.find((f) => f.node !== n.index) as { node: number; at: Rec };
-      const otherName = header.nodes[other.node] as string;
+      const otherName = names[other.node] as string;
       violate('agreement', {
         message: `${otherName} and ${name} decided different values for slot ${slot}.`,
         slot,
@@ -704,7 +753,7 @@ export function createPaxosSafety(
         (p) =>
           same(p.key, p.value, key, value) &&
           (ballot === undefined || (p.round === ballot.round && p.node === ballot.node)) &&
-          quorums.isQ2(namesOf(p.voters, header.nodes), p.cls),
+          quorums.isQ2(namesOf(p.voters, names), p.cls),
       );
       if (!ok) {
         const best = s.proposals
@@ -714,7 +763,7 @@ export function createPaxosSafety(
           message:
             best === undefined
               ? `${name} decided slot ${slot} but no acceptor had voted for that value.`
-              : `${name} decided slot ${slot} with votes for that value from only ${namesOf(best.voters, header.nodes).join(', ')} at ballot ${fmtBallot(best.round, best.node)}: not a phase-2 quorum (${quorums.describe}${best.cls === undefined ? '' : `, class ${best.cls}`}).`,
+              : `${name} decided slot ${slot} with votes for that value from only ${namesOf(best.voters, names).join(', ')} at ballot ${fmtBallot(best.round, best.node)}: not a phase-2 quorum (${quorums.describe}${best.cls === undefined ? '' : `, class ${best.cls}`}).`,
           slot,
           ...(ballot === undefined ? {} : { ballot }),
           nodes: [name],
@@ -826,7 +875,7 @@ export function createPaxosSafety(
         case 'recv': {
           if (ev.kind === 'recv') sawRecv = true;
           // A forged, equivocating or replayed message is not the sender's own act (the fidelity
-          // metric judges those); nodes a reconfiguration added are outside these rules.
+          // metric judges those). Nodes no header or reconfiguration listed are outside these rules.
           if (ev.adversarial === true || !messageRules) break;
           const self = nodeIndex.get(ev.node);
           const peerName = ev.kind === 'send' ? ev.to : ev.from;
@@ -903,7 +952,7 @@ export function createPaxosSafety(
         }
         case 'decide': {
           const i = nodeIndex.get(ev.node);
-          if (i === undefined) break; // a node a reconfiguration added
+          if (i === undefined) break; // a node no header or reconfiguration listed
           onDecide(nodes[i] as NodeState, ev.slot, ev.value, ev.ballot, rec(line, ev));
           break;
         }
@@ -972,6 +1021,10 @@ export function createPaxosSafety(
           ? 'decided values carry no client op ids (`op` fields), so ops cannot be matched to the log'
           : 'the trace has no client operations';
       }
+      if (headerQuorums === undefined && inv.quorum.checks === 0) {
+        // (A reconfiguration to a usable system may have let later slots be judged.)
+        inv.quorum.skipped = options.quorumProblem ?? 'the quorum system is unknown';
+      }
       if (!sawProposals) {
         inv['proposer-value'].skipped = 'the trace has no phase-2 accept messages';
         inv['acceptor-accept'].skipped ??=
@@ -985,16 +1038,18 @@ export function createPaxosSafety(
           inv[name].skipped = why;
         }
       }
-      if (lateReconfig !== undefined) {
-        // Slots were judged under a quorum system that a later event says was not in force.
+      const unknownSystem = lateReconfig ?? conflictingReconfig;
+      if (unknownSystem !== undefined) {
+        // Slots were judged under a quorum system that another event says was not in force.
         for (const name of ['proposer-value', 'quorum'] as const) {
-          inv[name] = { checks: 0, violations: 0, first: undefined, skipped: lateReconfig };
+          inv[name] = { checks: 0, violations: 0, first: undefined, skipped: unknownSystem };
         }
       } else {
-        // Slots under a reconfiguration whose system is unusable were not judged.
-        if (unjudged !== undefined) {
+        // Slots under a reconfiguration whose system is unusable were not judged: that is the
+        // reason, rather than "no phase-2 messages" (those of nodes past the limit are not read).
+        if (unjudged !== undefined && messageRules) {
           for (const name of ['proposer-value', 'quorum'] as const) {
-            if (inv[name].checks === 0 && inv[name].first === undefined) inv[name].skipped ??= unjudged;
+            if (inv[name].checks === 0 && inv[name].first === undefined) inv[name].skipped = unjudged;
           }
         }
       }

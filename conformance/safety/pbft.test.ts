@@ -336,4 +336,42 @@ describe('createPbftSafety', () => {
     expect(violated(r)).toEqual(['agreement', 'validity', 'integrity']);
     expect(result(r, 'integrity').violation!.slot).toBe(4); // seq 5
   });
+
+  it('a replica that skipped seqs by state transfer does not hold compaction back', () => {
+    // r4 executes seqs 1-5, then (a state transfer to a later checkpoint) only from seq 21 on.
+    // Its contiguous prefix stayed at 5: every later compaction waited for the 4,096-seq lag and
+    // the set of its out-of-order executions grew with each one.
+    const b = new PbftTrace({ noKeys: true, checkpointInterval: 10 });
+    const s = createPbftSafety(b.header);
+    let line = 2;
+    let most = 0;
+    for (let seq = 1; seq <= 6000; seq++) {
+      const w = b.request(seq, 'write', 'x', seq);
+      for (const r of ['r1', 'r2', 'r3']) b.decide(r, seq, w);
+      if (seq <= 5 || seq > 20) b.decide('r4', seq, w);
+      if (seq % 10 === 0)
+        for (const r of ['r1', 'r2', 'r3']) b.send(r, 'r4', b.checkpoint(seq, `s${seq}`, r));
+      for (const e of b.events.splice(0)) s.event(e, line++);
+      if (seq > 4200) most = Math.max(most, s.openSeqs());
+    }
+    expect(most).toBeLessThanOrEqual(10);
+  });
+
+  it('stable checkpoints at huge seqs do not allocate per seq number', () => {
+    const b = new PbftTrace({ noKeys: true });
+    const s = createPbftSafety(b.header);
+    const far = 99_990_000;
+    const w = b.request(1, 'write', 'x', 1);
+    b.decide('r1', far - 10, w);
+    for (const seq of [far, far + 10_000]) {
+      for (const r of ['r1', 'r2', 'r3']) b.send(r, 'r4', b.checkpoint(seq, 'state', r));
+    }
+    b.decide('r2', far - 10, b.request(2, 'write', 'x', 2)); // after compaction: still compared
+    const before = process.memoryUsage().arrayBuffers;
+    b.events.forEach((e, i) => s.event(e, i + 2));
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(64 * 2 ** 20);
+    expect(s.openSeqs()).toBe(0);
+    const r = s.finish({ lastTime: 0, events: b.events.length });
+    expect(result(r, 'agreement').violation!.slot).toBe(far - 11);
+  });
 });

@@ -126,8 +126,6 @@ interface InvState {
 const MAX_NODES = 30;
 /** Stable checkpoints this many seqs behind the highest are compacted even if some replica lags. */
 const COMPACT_LAG = 4096;
-/** Seqs beyond this are never settled (their bookkeeping would need huge arrays). */
-const SETTLE_LIMIT = 1 << 27;
 /** Signatures of view-change and new-view messages judged already, at most (then forgotten). */
 const JUDGED_LIMIT = 10_000;
 
@@ -721,7 +719,7 @@ export function createPbftSafety(header: TraceHeader, options: PbftSafetyOptions
     for (const [seq, s] of seqs) {
       if (seq > upTo) continue;
       const first = s.decisions[0];
-      if (first !== undefined && seq < SETTLE_LIMIT) {
+      if (first !== undefined) {
         let ever = 0;
         for (const d of s.decisions) ever |= bit(d.node);
         settled.add(seq, hash32(first.digest), first.node, first.at.line, ever, lastLine);
@@ -732,6 +730,15 @@ export function createPbftSafety(header: TraceHeader, options: PbftSafetyOptions
     }
     for (const seq of checkpoints.keys()) if (seq <= upTo) checkpoints.delete(seq);
     low = Math.max(low, upTo);
+    // A replica that skipped compacted seqs (a state transfer to a stable checkpoint never
+    // executes them) goes on from there: left behind, its prefix would hold every later
+    // compaction back to the lag limit and `ahead` would grow with each of its executions.
+    for (const node of nodes) {
+      if (node.prefix >= low) continue;
+      node.prefix = low;
+      for (const q of node.ahead) if (q <= low) node.ahead.delete(q);
+      while (node.ahead.delete(node.prefix + 1)) node.prefix++;
+    }
   }
 
   let lastLine = 0;
@@ -885,56 +892,72 @@ function commandCanon(v: unknown): string {
   return canonicalJson({ f, key, value });
 }
 
-/** Compacted seqs: the executed digest's hash, its first executor and line, who executed it. */
-class SettledSeqs {
-  #flags = new Uint8Array(0);
-  #hash = new Int32Array(0);
-  #by = new Uint8Array(0);
-  #first = new Float64Array(0);
-  #ever = new Int32Array(0);
-  #line = new Float64Array(0);
+/** Seqs per page of {@link SettledSeqs}. */
+const PAGE = 4096;
 
+/** One page of {@link SettledSeqs}: the fields of PAGE consecutive seqs. */
+interface SettledPage {
+  flags: Uint8Array;
+  hash: Int32Array;
+  by: Uint8Array;
+  first: Float64Array;
+  ever: Int32Array;
+  line: Float64Array;
+}
+
+/**
+ * Compacted seqs: the executed digest's hash, its first executor and line, who executed it. Kept
+ * in pages of PAGE seqs, created as seqs settle: memory follows the seqs compacted, not the
+ * highest one (a checkpoint at seq 10^8 must not allocate 10^8 entries).
+ */
+class SettledSeqs {
+  readonly #pages = new Map<number, SettledPage>();
+
+  #page(seq: number): SettledPage | undefined {
+    return this.#pages.get(Math.floor(seq / PAGE));
+  }
   has(seq: number): boolean {
-    return seq < this.#flags.length && this.#flags[seq] === 1;
+    return this.#page(seq)?.flags[seq % PAGE] === 1;
   }
   hash(seq: number): number {
-    return this.#hash[seq] ?? 0;
+    return this.#page(seq)?.hash[seq % PAGE] ?? 0;
   }
   by(seq: number): number {
-    return this.#by[seq] ?? 0;
+    return this.#page(seq)?.by[seq % PAGE] ?? 0;
   }
   firstLine(seq: number): number {
-    return this.#first[seq] ?? 0;
+    return this.#page(seq)?.first[seq % PAGE] ?? 0;
   }
   ever(seq: number): number {
-    return this.#ever[seq] ?? 0;
+    return this.#page(seq)?.ever[seq % PAGE] ?? 0;
   }
   line(seq: number): number {
-    return this.#line[seq] ?? 0;
+    return this.#page(seq)?.line[seq % PAGE] ?? 0;
   }
   addEver(seq: number, mask: number): void {
-    this.#ever[seq] = (this.#ever[seq] ?? 0) | mask;
+    const p = this.#page(seq);
+    if (p !== undefined) p.ever[seq % PAGE]! |= mask;
   }
   add(seq: number, hash: number, by: number, first: number, ever: number, line: number): void {
-    if (seq >= this.#flags.length) this.#grow(Math.max(seq + 1, this.#flags.length * 2, 1024));
-    this.#flags[seq] = 1;
-    this.#hash[seq] = hash;
-    this.#by[seq] = by;
-    this.#first[seq] = first;
-    this.#ever[seq] = ever;
-    this.#line[seq] = line;
-  }
-  #grow(size: number): void {
-    const grow = <T extends Uint8Array | Int32Array | Float64Array>(a: T, make: (k: number) => T): T => {
-      const b = make(size);
-      b.set(a);
-      return b;
-    };
-    this.#flags = grow(this.#flags, (k) => new Uint8Array(k));
-    this.#hash = grow(this.#hash, (k) => new Int32Array(k));
-    this.#by = grow(this.#by, (k) => new Uint8Array(k));
-    this.#first = grow(this.#first, (k) => new Float64Array(k));
-    this.#ever = grow(this.#ever, (k) => new Int32Array(k));
-    this.#line = grow(this.#line, (k) => new Float64Array(k));
+    const k = Math.floor(seq / PAGE);
+    let p = this.#pages.get(k);
+    if (p === undefined) {
+      p = {
+        flags: new Uint8Array(PAGE),
+        hash: new Int32Array(PAGE),
+        by: new Uint8Array(PAGE),
+        first: new Float64Array(PAGE),
+        ever: new Int32Array(PAGE),
+        line: new Float64Array(PAGE),
+      };
+      this.#pages.set(k, p);
+    }
+    const i = seq % PAGE;
+    p.flags[i] = 1;
+    p.hash[i] = hash;
+    p.by[i] = by;
+    p.first[i] = first;
+    p.ever[i] = ever;
+    p.line[i] = line;
   }
 }

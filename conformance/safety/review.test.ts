@@ -29,7 +29,11 @@ const expected: Record<string, { exit: number; violated: string[]; skipped?: str
     violated: [],
     why: "a stale leader's rejected self-vote counted: false proposer-value",
   },
-  'E-reconfig-newnode': { exit: 0, violated: [], why: 'a node added by reconfig: crash' },
+  'E-reconfig-newnode': {
+    exit: 10,
+    violated: ['proposer-value', 'quorum'],
+    why: 'a node added by reconfig: crash (then ignored; now judged: no phase 1, and 2 votes of 4)',
+  },
   'H-33-integrity': {
     exit: 0,
     violated: [],
@@ -74,6 +78,43 @@ const expected: Record<string, { exit: number; violated: string[]; skipped?: str
     why: 'a second decision after a restart on a settled slot was missed',
   },
   'Q2-unsettled-integrity': { exit: 10, violated: ['integrity'], why: 'the same before the slot settles' },
+  'R1-reconfig-adds-voter': {
+    exit: 0,
+    violated: [],
+    why: 'a reconfiguration adding n4 (majority of 4): its promise and vote were ignored, false proposer-value and quorum',
+  },
+  'R2-reconfig-added-voter-short': {
+    exit: 10,
+    violated: ['quorum'],
+    why: 'the same with only n1 and n4 voting: 2 of 4 is caught once n4 counts',
+  },
+  'R3-reconfig-new-acceptor-leads': {
+    exit: 0,
+    violated: [],
+    why: 'a leader that is an acceptor only under the reconfiguration: its own promise and vote were not counted',
+  },
+  'R4-reconfig-from-x-header': {
+    exit: 0,
+    violated: [],
+    why: "an x- header system, then a majority from slot 0: the leader's own promise and vote were not counted",
+  },
+  'R5-reconfig-conflict': {
+    exit: 0,
+    violated: [],
+    skipped: ['proposer-value', 'quorum'],
+    why: 'two reconfigurations of slot 1 to different systems: the first was used silently (now: skipped, the system is unknown)',
+  },
+  'R6-reconfig-past-30-nodes': {
+    exit: 0,
+    violated: [],
+    skipped: ['proposer-value', 'quorum'],
+    why: 'a reconfiguration to 32 nodes: now skipped with that reason (not "no phase-2 messages")',
+  },
+  'R7-pbft-far-checkpoint': {
+    exit: 10,
+    violated: ['certificates'],
+    why: 'stable checkpoints near seq 10^8: the compacted-seq table allocated 2.6 GB (now paged)',
+  },
   'single-node-multipaxos': {
     exit: 0,
     violated: [],
