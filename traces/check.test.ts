@@ -46,3 +46,24 @@ describe('LineChecker: quorum systems of the header', () => {
     expect(errors[0]?.code).toBe('invalid-header');
   });
 });
+
+describe('LineChecker: quorum systems of reconfig events', () => {
+  it('a grid without members spans the membership the reconfig names, not every node ever seen', () => {
+    const c = new LineChecker();
+    const h = header({ kind: 'majority' });
+    h['nodes'] = ['n1', 'n2', 'n3', 'n4', 'n5'];
+    expect(c.checkHeader(h, 1).errors).toEqual([]);
+    const ok = {
+      kind: 'reconfig',
+      slot: 3,
+      nodes: ['n1', 'n2', 'n3', 'n4'],
+      quorum: { kind: 'grid', rows: 2, cols: 2 },
+    };
+    expect(c.checkEvent(ok, 'reconfig', 2)).toEqual([]);
+    // The membership stays at 4 until another reconfig names nodes.
+    const again = { kind: 'reconfig', slot: 9, quorum: { kind: 'grid', rows: 1, cols: 5 } };
+    expect(c.checkEvent(again, 'reconfig', 3).map((e) => e.message)).toEqual([
+      '/quorum: a 1 x 5 grid needs 5 members, got 4',
+    ]);
+  });
+});

@@ -209,6 +209,8 @@ export class LineChecker {
   /** The header, once a valid one has been checked. */
   header: TraceHeader | undefined;
   #nodes: Set<string> | undefined;
+  /** How many nodes the current membership has (the header's, then the last reconfig's `nodes`). */
+  #members = 0;
   #protocol: string | undefined;
   /** Validators by event kind, for this trace's protocol. */
   readonly #validators = new Map<string, ValidateFunction>();
@@ -244,6 +246,7 @@ export class LineChecker {
     // The header has the schema's shape: adopt it even when a quorum names an unknown node.
     this.header = header;
     this.#nodes = nodes;
+    this.#members = header.nodes.length;
     this.#protocol = header.protocol;
     this.#validators.clear();
     return { errors, fatal: false };
@@ -295,7 +298,8 @@ export class LineChecker {
     } else if (e.kind === 'reconfig') {
       // New members join the set of names later events may use.
       e.nodes?.forEach((n) => nodes.add(n));
-      for (const err of quorumErrors(e.quorum, nodes, '/quorum', line, 'invalid-event'))
+      if (e.nodes !== undefined) this.#members = new Set(e.nodes).size;
+      for (const err of quorumErrors(e.quorum, nodes, '/quorum', line, 'invalid-event', this.#members))
         (errors ??= []).push(err);
     }
     if (e.vc !== undefined) for (const n in e.vc) if (!nodes.has(n)) add(n, pointer('/vc', n));
@@ -321,6 +325,8 @@ function quorumErrors(
   at: string,
   line: number,
   code: TraceErrorCode,
+  /** Size of the membership a system without `members` spans (default: every known node). */
+  members: number = nodes.size,
 ): TraceError[] {
   const errors: TraceError[] = [];
   const check = (n: string, field: string): void => {
@@ -333,7 +339,7 @@ function quorumErrors(
       break;
     case 'grid': {
       q.members?.forEach((n, i) => check(n, `${at}/members/${i}`));
-      const count = q.members?.length ?? nodes.size;
+      const count = q.members?.length ?? members;
       if (q.rows * q.cols !== count) {
         errors.push({
           code,
@@ -355,7 +361,7 @@ function quorumErrors(
       break;
     case 'classes':
       for (const [name, sub] of Object.entries(q.classes)) {
-        errors.push(...quorumErrors(sub, nodes, pointer(`${at}/classes`, name), line, code));
+        errors.push(...quorumErrors(sub, nodes, pointer(`${at}/classes`, name), line, code, members));
       }
       break;
     default:
