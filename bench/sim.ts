@@ -1,12 +1,15 @@
 // `npm run bench` (simulator part): simulated Multi-Paxos events per wall second, tracing to
 // /dev/null and not tracing, and decisions per virtual second at 5 nodes with batching; adaptive
 // Multi-Paxos (`--only adaptive`): decisions per virtual second by criticality class, and leader
-// churn (elections per hour of virtual time) with adaptive and fixed timeouts on a 10-minute link.
+// churn (elections per hour of virtual time) with adaptive and fixed timeouts on a 10-minute link;
+// PBFT (`--only pbft`): simulated requests per wall second with Ed25519 signatures on, at n = 4 and
+// n = 7, without and with a Byzantine replica, and signatures and verifications per second.
 
 import { batchClass, type AdaptiveState } from '../impl/adaptive/AdaptiveNode.js';
 import type { NodeBehavior } from '../impl/Node.js';
 import { parseProtocolParams, protocols } from '../impl/protocols.js';
 import { simulate, type SimulationOptions } from '../impl/sim/index.js';
+import { clearVerifyCache, signText, verifyStats, verifyText } from '../impl/pbft/crypto.js';
 import { TraceWriter } from '../traces/index.js';
 
 /** One simulator bench row. */
@@ -174,8 +177,16 @@ export async function runSimBench(options: {
     options.only === undefined || 'sim-adaptive'.includes(options.only) || options.only.includes('adaptive')
       ? runAdaptiveBench(options)
       : undefined;
+  const pbft =
+    options.only === undefined || options.only.includes('pbft') ? runPbftBench(options) : undefined;
   if (options.json)
-    console.log(JSON.stringify({ sim: rows, ...(adaptive === undefined ? {} : { adaptive }) }));
+    console.log(
+      JSON.stringify({
+        sim: rows,
+        ...(adaptive === undefined ? {} : { adaptive }),
+        ...(pbft === undefined ? {} : { pbft }),
+      }),
+    );
   return rows;
 }
 
@@ -316,4 +327,109 @@ function runAdaptiveBench(options: { runs: number; json: boolean }): AdaptiveBen
     }
   }
   return { classes, churn };
+}
+
+/** PBFT figures: simulated requests per wall second with signatures on, and the cost of Ed25519. */
+export interface PbftBench {
+  crypto: { signPerSecond: number; verifyUncachedPerSecond: number; verifyCachedPerSecond: number };
+  rows: {
+    description: string;
+    n: number;
+    byzantine: string;
+    requests: number;
+    medianWallSeconds: number;
+    requestsPerWallSecond: number;
+    requestsPerVirtualSecond: number;
+    verifications: number;
+    verificationsComputed: number;
+    signatures: number;
+  }[];
+}
+
+function runPbftBench(options: { runs: number; json: boolean }): PbftBench {
+  // Ed25519 on this machine: signatures, verifications without and with the memo.
+  const text = JSON.stringify({ type: 'prepare', view: 0, seq: 1, digest: 'a'.repeat(64), replica: 'r2' });
+  const COUNT = 20_000;
+  const perSecond = (fn: (i: number) => void): number => {
+    const t0 = performance.now();
+    for (let i = 0; i < COUNT; i++) fn(i);
+    return COUNT / ((performance.now() - t0) / 1000);
+  };
+  signText('bench', 'r2', text); // derive the key first
+  const sigs: string[] = [];
+  const signPerSecond = perSecond((i) => sigs.push(signText('bench', 'r2', text + String(i))));
+  clearVerifyCache();
+  const verifyUncachedPerSecond = perSecond((i) => verifyText('bench', 'r2', text + String(i), sigs[i]!));
+  const verifyCachedPerSecond = perSecond((i) => verifyText('bench', 'r2', text + String(i), sigs[i]!));
+  const crypto = { signPerSecond, verifyUncachedPerSecond, verifyCachedPerSecond };
+  if (!options.json) {
+    console.log('\nPBFT: Ed25519 (node:crypto), one key, 20,000 distinct messages');
+    console.log(
+      `  ${fmt(signPerSecond)} signatures/s, ${fmt(verifyUncachedPerSecond)} verifications/s uncached, ${fmt(verifyCachedPerSecond)}/s from the memo`,
+    );
+  }
+
+  const pbft = protocols.pbft;
+  const rows: PbftBench['rows'] = [];
+  for (const [n, byzantine] of [
+    [4, ''],
+    [4, 'r3:forge'],
+    [7, ''],
+    [7, 'r3:forge'],
+  ] as const) {
+    const nodes = Array.from({ length: n }, (_, i) => `r${i + 1}`);
+    const params: Record<string, unknown> = {
+      ...pbft.defaults,
+      ...(byzantine === '' ? {} : { byzantine }),
+    };
+    const opts = {
+      behavior: pbft.behavior,
+      nodes,
+      params,
+      seed: 1,
+      duration: 10_000,
+      workload: { rate: 2000, clients: 64, keys: 100, timeout: 10_000, ...pbft.client(params, nodes) },
+      quorum: pbft.quorum(params, nodes),
+    };
+    const walls: number[] = [];
+    let last: ReturnType<typeof simulate> | undefined;
+    let verifications = 0;
+    let computed = 0;
+    let signatures = 0;
+    for (let i = 0; i <= options.runs; i++) {
+      clearVerifyCache();
+      const before = verifyStats();
+      const r = simulate(opts);
+      const after = verifyStats();
+      if (i > 0) walls.push(r.stats.wallSeconds);
+      verifications = after.calls - before.calls;
+      computed = after.misses - before.misses;
+      signatures = after.signs - before.signs;
+      last = r;
+    }
+    const r = last!;
+    const wall = median(walls);
+    const row = {
+      description: `PBFT n=${n}${byzantine === '' ? ', no faults' : `, Byzantine ${byzantine}`}, 10s virtual, 2,000 ops/s offered by 64 clients (f+1 replies), signatures on, no trace`,
+      n,
+      byzantine,
+      requests: r.stats.clientOps.ok,
+      medianWallSeconds: wall,
+      requestsPerWallSecond: r.stats.clientOps.ok / wall,
+      requestsPerVirtualSecond: r.stats.clientOps.ok / r.stats.virtualSeconds,
+      verifications,
+      verificationsComputed: computed,
+      signatures,
+    };
+    rows.push(row);
+    if (!options.json) {
+      console.log(`\n${row.description}`);
+      console.log(
+        `  ${r.status}: ${fmt(row.requests)} requests in ${wall.toFixed(3)} s wall (median of ${options.runs}): ` +
+          `${fmt(row.requestsPerWallSecond)} requests/s wall, ${fmt(row.requestsPerVirtualSecond)}/s virtual; ` +
+          `${fmt(signatures)} signatures, ${fmt(verifications)} verifications (${fmt(computed)} computed, the rest from the memo)`,
+      );
+    }
+  }
+  return { crypto, rows };
 }

@@ -1,6 +1,6 @@
 // Public entry of synod/impl: the node contract and the reference protocol nodes (Paxos,
-// Multi-Paxos with its key-value store) with their typed parameters. The simulator adds its own
-// exports here.
+// Multi-Paxos with its key-value store, adaptive Multi-Paxos, PBFT with its Byzantine wrappers)
+// with their typed parameters. The simulator adds its own exports here.
 
 export type { ClientRequest, Effect, NodeBehavior, NodeConfig, NodeId, Step } from './Node.js';
 export { noEffects } from './Node.js';
@@ -41,6 +41,19 @@ export {
   type MultiPaxosVariant,
 } from './multipaxos/MultiPaxosNode.js';
 export { applyKv, type KvCommand, type KvRequest, type KvResult, type KvStore } from './multipaxos/kv.js';
+export * as pbft from './pbft/index.js';
+export {
+  pbftByzantineNode,
+  pbftNode,
+  PBFT_PARAMS,
+  parseByzantine,
+  ReplyCollector,
+  type ByzantineAssignment,
+  type ByzantineKind,
+  type PbftMessage,
+  type PbftParams,
+  type PbftState,
+} from './pbft/index.js';
 export {
   PROTOCOL_NAMES,
   parseProtocolParams,

@@ -11,7 +11,7 @@ import { parseProtocolParams, PROTOCOL_NAMES, protocolEntry, protocols } from '.
 
 describe('protocol registry', () => {
   test('names, defaults and a description for every parameter', () => {
-    expect(PROTOCOL_NAMES).toEqual(['paxos', 'multipaxos', 'adaptive']);
+    expect(PROTOCOL_NAMES).toEqual(['paxos', 'multipaxos', 'adaptive', 'pbft']);
     for (const name of PROTOCOL_NAMES) {
       const entry = protocols[name];
       expect(entry.behavior.protocol).toBe(name);
@@ -37,7 +37,7 @@ describe('protocol registry', () => {
       const r = parseProtocolParams(proto, pairs, n);
       return r.ok ? 'ok' : r.message;
     };
-    expect(bad('raft', [])).toBe('unknown protocol "raft" (known: paxos, multipaxos, adaptive)');
+    expect(bad('raft', [])).toBe('unknown protocol "raft" (known: paxos, multipaxos, adaptive, pbft)');
     expect(bad('multipaxos', ['batchSize=0'])).toBe('multipaxos: parameter batchSize must be >= 1, got 0');
     expect(bad('multipaxos', ['batchSize=1.5'])).toBe(
       'multipaxos: parameter batchSize must be an integer, got 1.5',

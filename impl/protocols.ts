@@ -16,6 +16,9 @@ import type { NodeBehavior } from './Node.js';
 import { quorumSizes } from './paxos/ballot.js';
 import { parseParam, resolveParams, type ParamSpecs } from './paxos/params.js';
 import { PAXOS_PARAMS, paxosNode } from './paxos/PaxosNode.js';
+import { BYZANTINE_KINDS, parseByzantine, pbftByzantineNode, toleratedFaults } from './pbft/byzantine.js';
+import { PBFT_PARAMS, pbftQuorum, resolvePbftParams } from './pbft/PbftNode.js';
+import { pbftClientRule, pbftCounters, pbftFigures, pbftHeaderParams } from './pbft/runtime.js';
 
 export type { ParamSpec, ParamSpecs } from './paxos/params.js';
 
@@ -38,6 +41,47 @@ export interface ProtocolEntry {
   readonly classes?: readonly string[];
   /** The class of a decided value (a slot), for per-class figures. */
   readonly classOf?: (value: unknown) => string | undefined;
+  /** Node names are `<nodePrefix>1..N` (default `n`; PBFT replicas are `r1..rN`). */
+  readonly nodePrefix?: string;
+  /** The cluster size when none is given (default 5). */
+  readonly defaultNodes?: number;
+  /**
+   * The trace header's `params` (default: the parameters as given), e.g. PBFT's effective f and
+   * public keys, which a trace checker needs.
+   */
+  readonly headerParams?: (
+    params: Readonly<Record<string, unknown>>,
+    nodes: readonly string[],
+  ) => Record<string, unknown>;
+  /**
+   * The client rule (default: the first reply completes an op): `replies` matching replies from
+   * distinct nodes complete it, and an op unanswered for `retry` ms is re-sent to every node.
+   * The runtimes pass it as the workload's `replies` and `retry`.
+   */
+  readonly client?: (
+    params: Readonly<Record<string, unknown>>,
+    nodes: readonly string[],
+  ) => { readonly replies: number; readonly retry: number };
+  /** Figures of a finished run from the nodes' final states (rows of `synod simulate`'s table). */
+  readonly figures?: (finalStates: Readonly<Record<string, unknown>>) => Record<string, number>;
+  /** Process-wide monotonic counters (e.g. signatures); a runtime shows their growth over a run. */
+  readonly counters?: () => Record<string, number>;
+  /**
+   * Byzantine replicas: `parse` reads the `--byzantine` text for the nodes (throws a RangeError
+   * naming the bad replica or behaviour) into the value of the `byzantine` parameter;
+   * `tolerated` is the number of faulty replicas the parameters guarantee safety for.
+   */
+  readonly byzantine?: {
+    readonly kinds: readonly string[];
+    parse(text: string, nodes: readonly string[]): Readonly<Record<string, unknown>>;
+    tolerated(params: Readonly<Record<string, unknown>>, nodes: readonly string[]): number;
+  };
+}
+
+function withoutByzantine(params: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const rest = { ...params };
+  delete rest['byzantine'];
+  return rest;
 }
 
 const defaultsOf = (specs: ParamSpecs): Record<string, unknown> =>
@@ -87,6 +131,28 @@ export const protocols = {
     },
     classes: ['critical', 'routine'],
     classOf: (value: unknown) => (Array.isArray(value) ? batchClass(value) : undefined),
+  },
+  pbft: {
+    behavior: pbftByzantineNode,
+    params: PBFT_PARAMS,
+    defaults: defaultsOf(PBFT_PARAMS),
+    describe:
+      'PBFT (Castro-Liskov): 3f+1 replicas r1..rN, Ed25519-signed messages, pre-prepare/prepare/commit, ' +
+      'checkpoints, view change and state transfer, a key-value store; clients take f+1 matching replies. ' +
+      `Byzantine replicas with --byzantine "r1:equivocate,r3:forge" (${BYZANTINE_KINDS.join(', ')}). ` +
+      'Twins: spec/pbft, tla/PBFT.tla.',
+    quorum: (params: Readonly<Record<string, unknown>>, nodes: readonly string[]) =>
+      pbftQuorum(withoutByzantine(params), nodes),
+    check: (params: Readonly<Record<string, unknown>>, nodes: number) => {
+      resolvePbftParams(withoutByzantine(params), nodes);
+    },
+    nodePrefix: 'r',
+    defaultNodes: 4,
+    headerParams: pbftHeaderParams,
+    client: pbftClientRule,
+    figures: pbftFigures,
+    counters: pbftCounters,
+    byzantine: { kinds: BYZANTINE_KINDS, parse: parseByzantine, tolerated: toleratedFaults },
   },
 } as const satisfies Record<string, ProtocolEntry>;
 

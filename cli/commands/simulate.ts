@@ -122,7 +122,8 @@ ${list}
   ./file.js    a module exporting a NodeBehavior (default export, or --export NAME)
 
 Cluster and run:
-  --nodes N              cluster size, nodes n1..nN (default 5)
+  --nodes N              cluster size, nodes n1..nN (default 5; pbft: replicas r1..rN, default 4)
+  --replicas N           the same as --nodes (the word PBFT uses)
   --seed S               random seed (default: drawn and printed)
   --duration D           virtual time to simulate (default 60s)
   --param k=v            protocol parameter (repeatable; JSON values), e.g. --param batchSize=16
@@ -145,6 +146,16 @@ Workload (Jepsen-style: each client process runs one read or write at a time):
   --criticality-mix M    class weights of client ops, for protocols with criticality classes
                          (adaptive: critical, routine), e.g. "critical:0.1,routine:0.9" (the
                          default there); each op draws its class, the table splits ops by class
+
+Byzantine replicas (pbft):
+  --byzantine SPEC       replica:behaviour pairs, e.g. "r1:equivocate,r3:forge" (rK is the K-th
+                         replica; r1 is the primary of view 0). Behaviours: equivocate, forge,
+                         replay, wrong-digest, silent, delay, selective, collude. A faulty replica's
+                         decisions are not judged; its deviating messages are marked
+                         "adversarial": true in the trace. Up to f = floor((n-1)/3) faulty replicas
+                         keep safety; more are allowed (with a warning): "r1:equivocate,r2:collude"
+                         on 4 replicas makes two honest replicas execute different requests (exit 10).
+                         Clients take f+1 matching replies and re-send unanswered requests to all.
 
 Output:
   --out FILE             write the trace (NDJSON, synod-trace v1) to FILE
@@ -185,6 +196,8 @@ Examples:
       --link n2-n5=uniform:3min..22min --link n3-n5=uniform:3min..22min --link n4-n5=uniform:3min..22min
   synod simulate paxos --param forgetPromise=true --explore 200 --seed 1 --duration 2s
   synod simulate adaptive --nodes 5 --criticality-mix "critical:0.1,routine:0.9" --seed 1 --out run.ndjson
+  synod simulate pbft --replicas 4 --byzantine "r1:equivocate,r3:forge" --seed 3 --out pbft.ndjson
+  synod simulate pbft --replicas 4 --byzantine "r1:equivocate,r2:collude" --seed 1 --out broken.ndjson
   synod simulate adaptive --duration 6h --rate 1/s --param reconfigEveryMs=60000 \
       --link n1-n5=fixed:10min --link n2-n5=fixed:10min --link n3-n5=fixed:10min --link n4-n5=fixed:10min
 `;
@@ -192,6 +205,8 @@ Examples:
 
 const options = {
   nodes: { type: 'string' },
+  replicas: { type: 'string' },
+  byzantine: { type: 'string' },
   seed: { type: 'string' },
   duration: { type: 'string' },
   param: { type: 'string', multiple: true },
@@ -285,6 +300,8 @@ export interface SimulateInvocation {
   explore: number | undefined;
   maxFaults: number;
   outScenario: string | undefined;
+  /** Lines for stderr before the run (e.g. more Byzantine replicas than f). */
+  warnings: string[];
   args: string[];
 }
 
@@ -314,8 +331,15 @@ export async function parseSimulateArgs(args: string[]): Promise<SimulateInvocat
       NAME,
     );
 
-  const n = typeof v['nodes'] === 'string' ? intArg(NAME, '--nodes', v['nodes'], 1, 1000) : 5;
-  const nodes = Array.from({ length: n }, (_, i) => `n${i + 1}`);
+  const entry = protocol.shipped ? protocolEntry(protocol.name) : undefined;
+  if (typeof v['nodes'] === 'string' && typeof v['replicas'] === 'string')
+    throw new UsageError('E_ARG_CONFLICT', '--replicas is another name for --nodes: give one of them', NAME);
+  const sizeFlag = typeof v['replicas'] === 'string' ? '--replicas' : '--nodes';
+  const sizeText = v['replicas'] ?? v['nodes'];
+  const n =
+    typeof sizeText === 'string' ? intArg(NAME, sizeFlag, sizeText, 1, 1000) : (entry?.defaultNodes ?? 5);
+  const prefix = entry?.nodePrefix ?? 'n';
+  const nodes = Array.from({ length: n }, (_, i) => `${prefix}${i + 1}`);
   const seedGiven = typeof v['seed'] === 'string';
   const seed = seedGiven
     ? intArg(NAME, '--seed', v['seed'] as string, 0, Number.MAX_SAFE_INTEGER)
@@ -344,6 +368,30 @@ export async function parseSimulateArgs(args: string[]): Promise<SimulateInvocat
         params[key] = raw;
       }
     }
+  }
+
+  const warnings: string[] = [];
+  if (typeof v['byzantine'] === 'string') {
+    const byz = entry?.byzantine;
+    if (byz === undefined)
+      throw new UsageError(
+        'E_ARG_VALUE',
+        `--byzantine: ${protocol.name} has no Byzantine replicas (pbft has)`,
+        NAME,
+      );
+    let assignment: Readonly<Record<string, unknown>>;
+    try {
+      assignment = byz.parse(v['byzantine'], nodes);
+    } catch (e) {
+      throw new UsageError('E_ARG_VALUE', e instanceof Error ? e.message : String(e), NAME);
+    }
+    const faulty = Object.keys(assignment).length;
+    const f = byz.tolerated(params, nodes);
+    if (faulty > f)
+      warnings.push(
+        `warning: ${faulty} Byzantine replicas of ${n} but f = ${f}: safety is not guaranteed beyond f faulty replicas`,
+      );
+    params['byzantine'] = assignment;
   }
 
   const network: NetworkOptions = {};
@@ -384,6 +432,11 @@ export async function parseSimulateArgs(args: string[]): Promise<SimulateInvocat
     const rate = Number(m[1]);
     workload = rate === 0 ? false : { rate };
   }
+  if (workload !== false && entry?.client !== undefined) {
+    const rule = entry.client(params, nodes);
+    workload.replies = rule.replies;
+    workload.retry = rule.retry;
+  }
   if (workload !== false) {
     if (typeof v['read-ratio'] === 'string') workload.readRatio = probArg('--read-ratio', v['read-ratio']);
     if (typeof v['keys'] === 'string') workload.keys = intArg(NAME, '--keys', v['keys'], 1);
@@ -392,7 +445,7 @@ export async function parseSimulateArgs(args: string[]): Promise<SimulateInvocat
     if (typeof v['client-timeout'] === 'string')
       workload.timeout = durationArg('--client-timeout', v['client-timeout']);
   }
-  const classes = protocol.shipped ? protocolEntry(protocol.name)?.classes : undefined;
+  const classes = entry?.classes;
   if (typeof v['criticality-mix'] === 'string') {
     if (classes === undefined)
       throw new UsageError(
@@ -444,6 +497,7 @@ export async function parseSimulateArgs(args: string[]): Promise<SimulateInvocat
     maxFaults:
       typeof v['max-faults'] === 'string' ? intArg(NAME, '--max-faults', v['max-faults'], 0, 100) : 6,
     outScenario: typeof v['out-scenario'] === 'string' ? v['out-scenario'] : undefined,
+    warnings,
     args,
   };
 }
@@ -490,9 +544,58 @@ function resultJson(inv: SimulateInvocation, r: ReturnType<typeof simulate>): ob
   };
 }
 
-function quorumOf(inv: SimulateInvocation): { quorum?: QuorumSystem } {
+/** The trace header's quorum system and parameters, from the protocol's entry. */
+function quorumOf(inv: SimulateInvocation): {
+  quorum?: QuorumSystem;
+  headerParams?: Record<string, unknown>;
+} {
   const entry = inv.protocol.shipped ? protocolEntry(inv.protocol.name) : undefined;
-  return entry === undefined ? {} : { quorum: entry.quorum(inv.params, inv.nodes) };
+  if (entry === undefined) return {};
+  return {
+    quorum: entry.quorum(inv.params, inv.nodes),
+    ...(entry.headerParams === undefined ? {} : { headerParams: entry.headerParams(inv.params, inv.nodes) }),
+  };
+}
+
+/** Protocol-specific figures of a run: its `figures`, the growth of its `counters`, adversarial sends. */
+function protocolFigures(
+  inv: SimulateInvocation,
+  r: ReturnType<typeof simulate>,
+  before: Record<string, number> | undefined,
+): Record<string, number> {
+  const entry = inv.protocol.shipped ? protocolEntry(inv.protocol.name) : undefined;
+  if (entry === undefined) return {};
+  const out: Record<string, number> = {};
+  if (entry.client !== undefined) out['ops completed'] = r.stats.clientOps.ok;
+  Object.assign(out, entry.figures?.(r.finalStates) ?? {});
+  if (entry.byzantine !== undefined) out['adversarial messages'] = r.stats.messages.adversarial ?? 0;
+  const after = entry.counters?.();
+  if (after !== undefined && before !== undefined)
+    for (const [k, x] of Object.entries(after)) out[k] = x - (before[k] ?? 0);
+  return out;
+}
+
+function renderFigures(
+  inv: SimulateInvocation,
+  figures: Record<string, number>,
+  s: ReturnType<typeof style>,
+): string {
+  const replies = inv.workload === false ? 1 : (inv.workload.replies ?? 1);
+  const int = (x: number): string => x.toLocaleString('en-US');
+  const rows: [string, string][] = [];
+  for (const [k, x] of Object.entries(figures)) {
+    if (k === 'ops completed')
+      rows.push(['requests complete', `${int(x)} (${replies} matching replies each)`]);
+    else if (k === 'adversarial messages')
+      rows.push(['adversarial sent', `${int(x)} messages marked "adversarial": true`]);
+    else if (k === 'verifications')
+      rows.push([
+        k,
+        `${int(x)} (${int(figures['verifications computed'] ?? x)} computed, the rest from the cache)`,
+      ]);
+    else if (k !== 'verifications computed') rows.push([k, int(x)]);
+  }
+  return rows.map(([k, v]) => `  ${s.dim(k.padEnd(17))}  ${v}\n`).join('');
 }
 
 function exitOf(status: 'ok' | 'safety-violation' | 'error'): number {
@@ -620,6 +723,7 @@ async function runExplore(inv: SimulateInvocation, io: Io): Promise<number> {
 
 async function run(args: string[], io: Io): Promise<number> {
   const inv = await parseSimulateArgs(args);
+  for (const w of inv.warnings) io.err(`${w}\n`);
   if (inv.explore !== undefined) return runExplore(inv, io);
   const s = style(io.color);
   if (!inv.json) {
@@ -629,11 +733,13 @@ async function run(args: string[], io: Io): Promise<number> {
       inv.scenario ? `${inv.scenario.faults.length} faults from ${inv.faultsFile}` : '',
     ].filter((x) => x !== '');
     io.out(
-      `${s.bold(`synod simulate ${inv.protocol.name}`)} ${s.dim(`[${inv.nodes.length} nodes, seed ${inv.seed}, ${formatDuration(inv.duration)} virtual${net.length > 0 ? ', ' + net.join(', ') : ''}]`)}\n`,
+      `${s.bold(`synod simulate ${inv.protocol.name}`)} ${s.dim(`[${inv.nodes.length} ${inv.nodes[0]?.startsWith('r') === true ? 'replicas' : 'nodes'}, seed ${inv.seed}, ${formatDuration(inv.duration)} virtual${net.length > 0 ? ', ' + net.join(', ') : ''}]`)}\n`,
     );
   }
   const writer = inv.out === undefined ? undefined : new TraceWriter(inv.out);
   const progress = progressHook(inv, io);
+  const entry = inv.protocol.shipped ? protocolEntry(inv.protocol.name) : undefined;
+  const before = entry?.counters?.();
   let result;
   try {
     result = simulate({
@@ -654,10 +760,18 @@ async function run(args: string[], io: Io): Promise<number> {
     await writer?.close();
   }
   progress.end();
-  if (inv.json) io.out(JSON.stringify(resultJson(inv, result)) + '\n');
+  const figures = protocolFigures(inv, result, before);
+  if (inv.json)
+    io.out(
+      JSON.stringify({
+        ...resultJson(inv, result),
+        ...(Object.keys(figures).length > 0 ? { figures } : {}),
+      }) + '\n',
+    );
   else {
     io.out(renderResult(result, s, replayCommand(inv, result.seed)));
     io.out(renderClasses(inv, result, s));
+    io.out(renderFigures(inv, figures, s));
     if (inv.out !== undefined) io.out(`  ${s.dim('trace'.padEnd(17))}  ${inv.out}\n`);
     if (!inv.seedGiven)
       io.out(`  ${s.dim('seed'.padEnd(17))}  ${inv.seed} (pass --seed ${inv.seed} to replay this run)\n`);

@@ -5,6 +5,7 @@
 
 import { TraceWriter, type QuorumSystem, type TraceEvent, type TraceHeader } from '../../traces/index.js';
 import type { ClientRequest, Effect, NodeBehavior, NodeConfig, NodeId, Step } from '../Node.js';
+import { ReplyCollector } from '../pbft/client.js';
 import { canonicalJson } from './canonical.js';
 import { EventQueue } from './EventQueue.js';
 import { formatLatency, sampleLatency, type Latency } from './latency.js';
@@ -51,7 +52,23 @@ export interface WorkloadOptions {
    * (requests and traces as without this option).
    */
   classes?: Readonly<Record<string, number>>;
+  /**
+   * Matching replies from distinct nodes that complete an operation (default 1: the first reply).
+   * PBFT clients take f+1: at least one of them comes from an honest replica. Replies are matched
+   * on `ok` and `result` (canonical JSON).
+   */
+  replies?: number;
+  /**
+   * An operation still unanswered this many virtual ms after it was invoked is re-sent to every
+   * node, and again after each further interval (default: never; the op waits for its timeout).
+   */
+  retry?: number;
+  /** No operation starts after this virtual time (ms; default: until the end of the run). */
+  until?: number;
 }
+
+/** The workload fields that have no default (left out of the trace header unless given). */
+type OptionalWorkload = 'latency' | 'classes' | 'replies' | 'retry' | 'until';
 
 /** The request a workload hands to `onRequest`: a read or a write of one key (writes carry unique values). */
 export interface KvRequest {
@@ -110,6 +127,11 @@ export interface SimulationOptions<
   maxEvents?: number;
   /** The quorum system written in the trace header (default majority). */
   quorum?: QuorumSystem;
+  /**
+   * The trace header's `params` (default: `params`). A protocol may write more than its nodes
+   * read, e.g. PBFT's public keys (impl/protocols.ts `headerParams`).
+   */
+  headerParams?: Readonly<Record<string, unknown>>;
   /** Extra fields for the trace header's `x.simulator` (e.g. the command line). */
   traceInfo?: Readonly<Record<string, unknown>>;
 }
@@ -155,7 +177,14 @@ export interface SimulationStats {
   decisions: number;
   /** Decide effects (one per node per slot learned). */
   decideEvents: number;
-  messages: { sent: number; delivered: number; dropped: number; duplicated: number };
+  messages: {
+    sent: number;
+    delivered: number;
+    dropped: number;
+    duplicated: number;
+    /** Sends marked adversarial by a Byzantine node (present only when there were any). */
+    adversarial?: number;
+  };
   faultsApplied: number;
   clientOps: { invoked: number; ok: number; fail: number; info: number; skipped: number };
   /** Client invoke -> ok, virtual ms. */
@@ -200,7 +229,7 @@ export interface SimulationResult {
 /** The default latency of a link. */
 export const DEFAULT_LATENCY: Latency = { kind: 'uniform', min: 5, max: 40 };
 /** The default workload. */
-export const DEFAULT_WORKLOAD: Required<Omit<WorkloadOptions, 'latency' | 'classes'>> = {
+export const DEFAULT_WORKLOAD: Required<Omit<WorkloadOptions, OptionalWorkload>> = {
   rate: 100,
   readRatio: 0.5,
   keys: 10,
@@ -217,6 +246,7 @@ const REPLY = 5;
 const TIMEOUT = 6;
 const FAULT = 7;
 const FAULT_END = 8;
+const RETRY = 9;
 
 /** Node names of `nodes` (a count gives n1..nN). */
 export function nodeNames(nodes: number | readonly NodeId[]): NodeId[] {
@@ -282,7 +312,9 @@ class Simulation<S, M, Req, Rep, P> {
   readonly #savedLatency = new Map<number, Latency[]>();
 
   // Workload.
-  readonly #w: Required<Omit<WorkloadOptions, 'latency' | 'classes'>> | undefined;
+  readonly #w: (Required<Omit<WorkloadOptions, OptionalWorkload>> & WorkloadOptions) | undefined;
+  /** With `workload.replies` > 1: the replies collected per op. */
+  readonly #collector: ReplyCollector | undefined;
   /** Class names and cumulative weights (normalized), when the workload has classes. */
   readonly #classNames: string[] = [];
   readonly #classCumulative: number[] = [];
@@ -313,6 +345,9 @@ class Simulation<S, M, Req, Rep, P> {
   #failCount = 0;
   #infoCount = 0;
   #nextMsgId = 0;
+  /** Ids of messages sent as adversarial effects (their receives are marked too). */
+  readonly #adversarialIds = new Set<number>();
+  #adversarialSent = 0;
   #nextTimerGen = 0;
   readonly #decided = new Map<
     number,
@@ -369,7 +404,7 @@ class Simulation<S, M, Req, Rep, P> {
     this.#dup = prob('duplicate', net.duplicate);
     this.#reorder = prob('reorder', net.reorder);
 
-    const w =
+    const w: (typeof DEFAULT_WORKLOAD & WorkloadOptions) | undefined =
       o.workload === undefined
         ? DEFAULT_WORKLOAD
         : o.workload === false
@@ -383,6 +418,12 @@ class Simulation<S, M, Req, Rep, P> {
         throw new RangeError(`simulate: workload.keys must be a positive integer, got ${w.keys}`);
       if (!(w.readRatio >= 0 && w.readRatio <= 1))
         throw new RangeError(`simulate: workload.readRatio must be in [0, 1], got ${w.readRatio}`);
+      if (w.replies !== undefined && !(Number.isInteger(w.replies) && w.replies >= 1 && w.replies <= n))
+        throw new RangeError(
+          `simulate: workload.replies must be an integer from 1 to the ${n} nodes, got ${w.replies}`,
+        );
+      if (w.retry !== undefined && !(w.retry > 0 && Number.isFinite(w.retry)))
+        throw new RangeError(`simulate: workload.retry must be a number of ms > 0, got ${w.retry}`);
     }
     const classes = o.workload === false || o.workload === undefined ? undefined : o.workload.classes;
     if (classes !== undefined) {
@@ -400,6 +441,8 @@ class Simulation<S, M, Req, Rep, P> {
       }
     }
     this.#w = w;
+    this.#collector =
+      w?.replies !== undefined && w.replies > 1 ? new ReplyCollector(w.replies - 1) : undefined;
     this.#clientLatency = (o.workload === false ? undefined : o.workload?.latency) ?? base;
     const c = w?.clients ?? 0;
     this.#clientBusy = new Uint8Array(c);
@@ -435,7 +478,7 @@ class Simulation<S, M, Req, Rep, P> {
         protocol: this.#b.protocol,
         nodes: this.#names,
         quorum: o.quorum ?? { kind: 'majority' },
-        params: o.params as Record<string, unknown>,
+        params: (o.headerParams ?? o.params) as Record<string, unknown>,
         seed: o.seed,
         clock: 'virtual',
         producer: { name: 'synod simulate' },
@@ -564,6 +607,7 @@ class Simulation<S, M, Req, Rep, P> {
           delivered: this.#delivered,
           dropped: this.#dropped,
           duplicated: this.#duplicated,
+          ...(this.#adversarialSent > 0 ? { adversarial: this.#adversarialSent } : {}),
         },
         faultsApplied: this.#faultsApplied,
         clientOps: {
@@ -613,7 +657,17 @@ class Simulation<S, M, Req, Rep, P> {
           }
           this.#delivered++;
           const msg = q.obj[slot] as M;
-          if (this.#writer !== undefined)
+          if (this.#adversarialIds.size > 0 && this.#adversarialIds.has(q.aux[slot]!)) {
+            this.#trace?.event({
+              kind: 'recv',
+              t: this.#now,
+              node: this.#names[i]!,
+              from: this.#names[from]!,
+              id: q.aux[slot]!,
+              msg: msg as never,
+              adversarial: true,
+            });
+          } else if (this.#writer !== undefined)
             this.#writer.recv(
               this.#now,
               this.#names[i]!,
@@ -677,7 +731,13 @@ class Simulation<S, M, Req, Rep, P> {
         case REPLY: {
           const op = this.#opsByIndex[q.aux[slot]!]!;
           if (op.outcome !== 'pending') return true;
-          const reply = q.obj[slot] as { ok: boolean | 'unknown'; result?: unknown };
+          let reply = q.obj[slot] as { ok: boolean | 'unknown'; result?: unknown };
+          if (this.#collector !== undefined) {
+            // The client rule of Byzantine protocols: a result counts once enough distinct nodes sent it.
+            const accepted = this.#collector.add(this.#names[i]!, op.op, reply);
+            if (accepted === undefined) return true;
+            reply = accepted;
+          }
           if (reply.ok === true) {
             this.#complete(op, 'ok', reply.result, undefined);
           } else {
@@ -702,6 +762,21 @@ class Simulation<S, M, Req, Rep, P> {
             this.#complete(op, 'info', undefined, 'timeout');
             if (c >= 0) this.#clientTarget[c] = (this.#clientTarget[c]! + 1) % this.#n;
           }
+          return true;
+        }
+        case RETRY: {
+          const op = this.#opsByIndex[q.aux[slot]!]!;
+          if (op.outcome !== 'pending') return true;
+          // Unanswered: the request goes to every node, and the retry timer runs again.
+          for (let k = 0; k < this.#n; k++) {
+            const a = q.alloc(this.#at(sampleLatency(this.#clientLatency, this.#prng)), ARRIVE);
+            q.node[a] = k;
+            q.aux[a] = op.op;
+            q.push(a);
+          }
+          const r = q.alloc(this.#at(this.#w!.retry!), RETRY);
+          q.aux[r] = op.op;
+          q.push(r);
           return true;
         }
         case TICK:
@@ -786,10 +861,16 @@ class Simulation<S, M, Req, Rep, P> {
         case 'send': {
           const to = this.#index.get(e.to);
           if (to === undefined) throw new Error(`send to unknown node ${JSON.stringify(e.to)}`);
-          this.#send(i, to, e.msg, this.#writer?.messageText(e.msg));
+          if ((e as { adversarial?: unknown }).adversarial === true) this.#sendAdversarial(i, to, e.msg);
+          else this.#send(i, to, e.msg, this.#writer?.messageText(e.msg));
           break;
         }
         case 'broadcast': {
+          if ((e as { adversarial?: unknown }).adversarial === true) {
+            for (let to = 0; to < this.#n; to++)
+              if (to !== i || e.self === true) this.#sendAdversarial(i, to, e.msg);
+            break;
+          }
           // The message's text is made once for all its sends and receives.
           const text = this.#writer?.messageText(e.msg);
           for (let to = 0; to < this.#n; to++)
@@ -843,11 +924,33 @@ class Simulation<S, M, Req, Rep, P> {
     }
   }
 
-  #send(i: number, to: number, msg: M, text: string | undefined): void {
+  /**
+   * A send a Byzantine node marked adversarial: its trace `send` event, and every `recv` of it,
+   * carry `adversarial: true` (written through `event()`, not the writer's fast path).
+   */
+  #sendAdversarial(i: number, to: number, msg: M): void {
+    this.#adversarialSent++;
+    const id = this.#nextMsgId + 1;
+    this.#adversarialIds.add(id);
+    this.#trace?.event({
+      kind: 'send',
+      t: this.#now,
+      node: this.#names[i]!,
+      to: this.#names[to]!,
+      id,
+      msg: msg as never,
+      adversarial: true,
+    });
+    this.#send(i, to, msg, undefined, true);
+  }
+
+  #send(i: number, to: number, msg: M, text: string | undefined, traced = false): void {
     const id = ++this.#nextMsgId;
     this.#sent++;
     const tr = this.#trace;
-    if (this.#writer !== undefined)
+    if (traced) {
+      // written by #sendAdversarial
+    } else if (this.#writer !== undefined)
       this.#writer.send(this.#now, this.#names[i]!, this.#names[to]!, id, msg, text);
     else if (tr !== undefined)
       tr.event({
@@ -1000,9 +1103,14 @@ class Simulation<S, M, Req, Rep, P> {
       const t = q.alloc(this.#at(w.timeout), TIMEOUT);
       q.aux[t] = opId;
       q.push(t);
+      if (w.retry !== undefined) {
+        const r = q.alloc(this.#at(w.retry), RETRY);
+        q.aux[r] = opId;
+        q.push(r);
+      }
     }
     const next = this.#at(1000 / w.rate);
-    if (next <= this.#o.duration) q.push(q.alloc(next, TICK));
+    if (next <= this.#o.duration && (w.until === undefined || next <= w.until)) q.push(q.alloc(next, TICK));
   }
 
   #complete(op: ClientOp, outcome: 'ok' | 'fail' | 'info', result: unknown, error: unknown): void {
