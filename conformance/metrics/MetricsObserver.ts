@@ -12,7 +12,7 @@ import type {
   TraceEvent,
 } from '../../traces/index.js';
 import { canonicalJson, opsIn } from '../commands.js';
-import { byzantineOf, digestOf, isCount, primaryOf, slotOfSeq, verifierFor } from '../pbftMessages.js';
+import { byzantineOf, digestOf, faultsOf, isCount, primaryOf, slotOfSeq, verifierFor } from '../pbftMessages.js';
 import { QuorumError, quorumsOf } from '../quorum.js';
 import type { Quorums } from '../quorum.js';
 import type { Distribution, MetricResult, TraceContext, TraceEnd, TraceObserver } from '../types.js';
@@ -163,6 +163,8 @@ export class MetricsObserver implements TraceObserver<MetricResult[]> {
 
   // PBFT: faulty replicas (adversarial senders, params.byzantine) and view-change latency.
   private readonly pbft: boolean;
+  /** PBFT: the f of the header (f+1 executions make a result a client accepts). */
+  private readonly pbftF: number;
   private readonly protocol: string;
   private readonly replicas: readonly string[];
   private readonly faulty: boolean[] = [];
@@ -182,6 +184,7 @@ export class MetricsObserver implements TraceObserver<MetricResult[]> {
     this.timed = header.clock !== 'none';
     this.genericProposals = header.protocol !== 'paxos' && header.protocol !== 'multipaxos';
     this.pbft = header.protocol === 'pbft';
+    this.pbftF = this.pbft ? faultsOf(header) : 0;
     this.protocol = header.protocol;
     this.replicas = header.nodes;
     if (this.pbft) {
@@ -643,16 +646,22 @@ export class MetricsObserver implements TraceObserver<MetricResult[]> {
   }
 
   private checkQuorum(rec: SlotRec, t: number): void {
-    const config = this.configFor(rec.slot);
-    const q = config.quorums;
-    if (q === undefined || rec.deciders.length < q.minQ2) return;
-    if (
-      !q.isQ2(
-        rec.deciders.map((i) => this.names[i] as string),
-        rec.cls,
+    if (this.pbft) {
+      // PBFT: a client accepts a result on f+1 matching replies, and only honest replicas' executions
+      // are recorded, so "decided at a quorum" is f+1 replicas that executed the slot.
+      if (rec.deciders.length < this.pbftF + 1) return;
+    } else {
+      const config = this.configFor(rec.slot);
+      const q = config.quorums;
+      if (q === undefined || rec.deciders.length < q.minQ2) return;
+      if (
+        !q.isQ2(
+          rec.deciders.map((i) => this.names[i] as string),
+          rec.cls,
+        )
       )
-    )
-      return;
+        return;
+    }
     rec.quorumReached = true;
     if (rec.opTimes !== undefined) {
       for (const s of rec.opTimes) this.quorumByOp.add(t - s);

@@ -22,7 +22,7 @@ function metrics(b: PbftTrace, events: TraceEvent[] = b.events): Record<string, 
 function forged(react: boolean): { trace: PbftTrace; line: number } {
   const { trace: b } = normalRun();
   const w = b.request(3, 'write', 'z', 3);
-  const fake = b.sign({ type: 'pre-prepare', view: 0, seq: 3, digest: '', request: w, replica: 'r1' }, 'r4');
+  const fake = b.sign({ type: 'pre-prepare', view: 0, seq: 3, digest: '', value: w, replica: 'r1' }, 'r4');
   b.at(10).send('r4', 'r2', fake, true);
   const line = b.nextLine;
   b.recv('r2', 'r4', fake, true);
@@ -137,5 +137,23 @@ describe('viewchange', () => {
     });
     const r = m.finish({ lastTime: 0, events: 0 }).find((x) => x.name === 'viewchange')!;
     expect(r.reason).toBe('the multipaxos protocol has no views (measured on PBFT traces)');
+  });
+});
+
+describe('decision.quorum under PBFT', () => {
+  const run = (execute: string[]): Record<string, MetricResult> => {
+    const b = new PbftTrace({ checkpointInterval: 2 });
+    const w = b.request(1, 'write', 'x', 1);
+    b.at(0).invoke(w, 'r1');
+    b.at(4).normalCase(0, 1, w, execute);
+    return metrics(b);
+  };
+
+  it('a slot counts as decided at a quorum once f+1 replicas executed it (a client needs f+1 replies)', () => {
+    expect(run(['r2', 'r3'])['decision.quorum']?.stats).toMatchObject({ count: 1, max: 4 });
+  });
+
+  it('one execution is not enough with f = 1', () => {
+    expect(run(['r2'])['decision.quorum']?.stats).toBeUndefined();
   });
 });
