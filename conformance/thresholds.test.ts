@@ -208,6 +208,11 @@ describe('thresholds per criticality class', () => {
       'thresholds: "recovery[critical].p99": recovery is not split by criticality class; the metrics that are: decision.quorum, decision.all',
     );
     expect(() => parseThresholds('{"nope[critical].p99": "<= 1s"}')).toThrow(/unknown metric/);
+    for (const key of ['decision.quorum[critical]', 'decision.quorum[].p99', 'decision.quorum[9x].p99']) {
+      expect(() => parseThresholds(JSON.stringify({ [key]: '<= 1s' }))).toThrow(
+        `thresholds: ${JSON.stringify(key)}: expected metric[class].stat, e.g. "decision.quorum[critical].p99"`,
+      );
+    }
     expect(() => parseThresholds('{"decision.quorum[critical].p42": "<= 1s"}')).toThrow(
       /unknown statistic "p42"/,
     );

@@ -118,6 +118,12 @@ function parseEntry(file: string, key: string, spec: unknown): Threshold {
       );
     }
   }
+  if (key.includes('[')) {
+    // A class qualifier that CLASSED did not accept: say what the form is.
+    return fail(
+      `expected metric[class].stat, e.g. "decision.quorum[critical].p99" (class: a letter, then letters, digits, _ or -; stat: ${THRESHOLD_STATS.join(', ')})`,
+    );
+  }
   if (isMetricName(key)) {
     metric = key;
     if (!METRICS[key].value) {
