@@ -95,7 +95,7 @@ export interface FPaxosOptions {
 }
 
 /** A value is 0..values-1; `null` is TLA+'s `None` (no vote yet). */
-export type Value = number;
+export type AdaptiveValue = number;
 
 /** The messages of the protocol, as in the TLA+ spec's `Message` set. */
 export type AdaptiveMessage =
@@ -105,10 +105,10 @@ export type AdaptiveMessage =
       readonly acc: number;
       readonly bal: number;
       readonly mbal: number;
-      readonly mval: Value | null;
+      readonly mval: AdaptiveValue | null;
     }
-  | { readonly type: '2a'; readonly bal: number; readonly val: Value }
-  | { readonly type: '2b'; readonly acc: number; readonly bal: number; readonly val: Value };
+  | { readonly type: '2a'; readonly bal: number; readonly val: AdaptiveValue }
+  | { readonly type: '2b'; readonly acc: number; readonly bal: number; readonly val: AdaptiveValue };
 
 /** A state: the TLA+ variables, arrays indexed by acceptor. */
 export interface AdaptiveState {
@@ -117,7 +117,7 @@ export interface AdaptiveState {
   /** Ballot of each acceptor's last vote (-1: none). */
   readonly maxVBal: readonly number[];
   /** Value of each acceptor's last vote (null: none). */
-  readonly maxVal: readonly (Value | null)[];
+  readonly maxVal: readonly (AdaptiveValue | null)[];
   /** Every message sent so far. */
   readonly msgs: FiniteSet<AdaptiveMessage>;
 }
@@ -125,9 +125,9 @@ export interface AdaptiveState {
 /** The actions of the TLA+ spec's `Next`. `m` is a mode's index in the menu. */
 export type AdaptiveAction =
   | { readonly kind: 'Phase1a'; readonly b: number; readonly m: number }
-  | { readonly kind: 'Phase2a'; readonly b: number; readonly v: Value }
+  | { readonly kind: 'Phase2a'; readonly b: number; readonly v: AdaptiveValue }
   | { readonly kind: 'Phase1b'; readonly a: number; readonly b: number }
-  | { readonly kind: 'Phase2b'; readonly a: number; readonly b: number; readonly v: Value };
+  | { readonly kind: 'Phase2b'; readonly a: number; readonly b: number; readonly v: AdaptiveValue };
 
 /** Acceptor sets as bitmasks (bit i = acceptor i). */
 type Mask = number;
@@ -336,10 +336,10 @@ export function adaptive(options: AdaptiveOptions): Model<AdaptiveState, Adaptiv
   }
   const universe = new Universe<AdaptiveMessage>(items, (m) => JSON.stringify(m));
   const i1a = (b: number, m: number): number => b * M + m;
-  const i1b = (a: number, b: number, mbal: number, mval: Value | null): number =>
+  const i1b = (a: number, b: number, mbal: number, mval: AdaptiveValue | null): number =>
     off1b + (a * B + b) * votesPer1b + (mbal < 0 || mval === null ? 0 : 1 + mbal * V + mval);
-  const i2a = (b: number, v: Value): number => off2a + b * V + v;
-  const i2b = (a: number, b: number, v: Value): number => off2b + (a * B + b) * V + v;
+  const i2a = (b: number, v: AdaptiveValue): number => off2a + b * V + v;
+  const i2b = (a: number, b: number, v: AdaptiveValue): number => off2b + (a * B + b) * V + v;
 
   /** The mode of ballot b (from its 1a), or -1 when b has not started. */
   const modeOf = (msgs: FiniteSet<AdaptiveMessage>, b: number): number => {
@@ -408,8 +408,8 @@ export function adaptive(options: AdaptiveOptions): Model<AdaptiveState, Adaptiv
     return any;
   };
 
-  const chosenValues = (s: AdaptiveState): Value[] => {
-    const chosen: Value[] = [];
+  const chosenValues = (s: AdaptiveState): AdaptiveValue[] => {
+    const chosen: AdaptiveValue[] = [];
     for (let v = 0; v < V; v++) {
       for (let b = 0; b < B; b++) {
         const m = modeOf(s.msgs, b);
@@ -426,7 +426,7 @@ export function adaptive(options: AdaptiveOptions): Model<AdaptiveState, Adaptiv
   };
 
   const name = (kind: string, ...parts: string[]): string => `${kind}(${parts.join(', ')})`;
-  const val = (v: Value | null): string => (v === null ? 'None' : `v${v + 1}`);
+  const val = (v: AdaptiveValue | null): string => (v === null ? 'None' : `v${v + 1}`);
   const modeName = (m: number): string => modes[m]!.name;
   const formatMessage = (msg: AdaptiveMessage): string => {
     switch (msg.type) {
@@ -460,7 +460,7 @@ export function adaptive(options: AdaptiveOptions): Model<AdaptiveState, Adaptiv
       {
         maxBal: new Array<number>(N).fill(-1),
         maxVBal: new Array<number>(N).fill(-1),
-        maxVal: new Array<Value | null>(N).fill(null),
+        maxVal: new Array<AdaptiveValue | null>(N).fill(null),
         msgs: universe.empty,
       },
     ],

@@ -6,6 +6,7 @@ export type {
   AdaptiveMessage,
   AdaptiveOptions,
   AdaptiveState,
+  AdaptiveValue,
   AdaptiveVariant,
   FPaxosOptions,
   QuorumMode,
