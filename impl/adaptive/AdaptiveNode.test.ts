@@ -379,3 +379,118 @@ describe('adaptive traces', () => {
     expect(v.errors).toEqual([]);
   });
 });
+
+// Review regressions: scenarios driven message by message (the swarm does not reach them).
+describe('adaptive: reconfiguration to a configuration the leader has no phase-1 quorum of', () => {
+  type Msg = { from: string; to: string; msg: Record<string, unknown> };
+  function cluster(params: Record<string, unknown>) {
+    const st: Record<string, AdaptiveState> = {};
+    const net: Msg[] = [];
+    const decided: Record<string, Record<number, string>> = {};
+    let now = 0;
+    const apply = (id: string, step: { state: AdaptiveState; effects: readonly unknown[] }): void => {
+      st[id] = step.state;
+      for (const e of step.effects as {
+        kind: string;
+        to?: string;
+        msg?: never;
+        slot?: number;
+        value?: unknown;
+      }[]) {
+        if (e.kind === 'send') net.push({ from: id, to: e.to!, msg: e.msg! });
+        else if (e.kind === 'broadcast') {
+          for (const n of NODES5) if (n !== id) net.push({ from: id, to: n, msg: e.msg! });
+        } else if (e.kind === 'decide') (decided[id] ??= {})[e.slot!] = JSON.stringify(e.value);
+      }
+    };
+    for (const id of NODES5) apply(id, adaptiveNode.init({ id, nodes: NODES5, params }, undefined, 0));
+    const deliverAll = (among: readonly string[], skip: (m: Msg) => boolean = () => false): void => {
+      for (;;) {
+        const i = net.findIndex((m) => among.includes(m.from) && among.includes(m.to) && !skip(m));
+        if (i < 0) return;
+        const m = net.splice(i, 1)[0]!;
+        apply(m.to, adaptiveNode.onMessage(st[m.to]!, m.from, m.msg as never, ++now));
+      }
+    };
+    const timer = (id: string, name: string): void => apply(id, adaptiveNode.onTimer(st[id]!, name, ++now));
+    const request = (id: string, op: number, value: string): void =>
+      apply(
+        id,
+        adaptiveNode.onRequest(
+          st[id]!,
+          { op, client: op, request: { f: 'write', key: 'x', value, class: 'routine' } } as never,
+          ++now,
+        ),
+      );
+    return { st, net, decided, deliverAll, timer, request };
+  }
+
+  test('an old leader that learns the reconfiguration cannot decide against the new one', () => {
+    // Initial configuration: routine Q2 = 3 (Q1 = 3). n3 leads with n4, n5 and reconfigures to
+    // routine Q2 = 2 (Q1 = 4) in slot 0, in force from slot 1. n1, leader of an older ballot, learns
+    // slot 0 and proposes in slot 1 with n2's vote; n3 proposes in slot 1 with n4's. Before the fix
+    // both decided (2 votes each), different values.
+    const c = cluster({
+      routineQ2: 0,
+      reconfigRoutineQ2: 2,
+      alpha: 1,
+      pipeline: 1,
+      batchSize: 1,
+      stickyLeader: false,
+      reconfigEveryMs: 1e9,
+    });
+    c.timer('n1', 'election');
+    c.deliverAll(NODES5);
+    expect(c.st['n1']!.role).toBe('leader');
+    c.net.length = 0;
+    const B = ['n3', 'n4', 'n5'];
+    c.timer('n3', 'election');
+    c.deliverAll(B);
+    expect(c.st['n3']!.role).toBe('leader');
+    c.timer('n3', 'reconfig');
+    c.request('n3', 100, 'B');
+    c.deliverAll(B, (m) => m.msg['type'] === 'heartbeat' || m.msg['slot'] === 1);
+    expect(c.st['n3']!.commitIndex).toBe(1);
+    const i = c.net.findIndex((m) => m.from === 'n3' && m.to === 'n1' && m.msg['type'] === 'decide');
+    const d = c.net.splice(i, 1)[0]!;
+    c.st['n1'] = adaptiveNode.onMessage(c.st['n1']!, 'n3', d.msg as never, 1000).state;
+    expect(c.st['n1'].commitIndex).toBe(1);
+    c.request('n1', 200, 'A');
+    c.deliverAll(['n1', 'n2']);
+    c.deliverAll(['n3', 'n4']);
+    const slot1 = new Set(Object.values(c.decided).flatMap((d) => (d[1] === undefined ? [] : [d[1]])));
+    expect(slot1.size).toBeLessThanOrEqual(1);
+    // n3 runs phase 1 again (its three promisers are not a phase-1 quorum from slot 1 on) ...
+    expect(c.st['n3']!.role).toBe('candidate');
+    // ... and leads again once the network heals; every node then agrees.
+    for (let k = 0; k < 10; k++) {
+      c.deliverAll(NODES5);
+      for (const n of NODES5) if (c.st[n]!.role === 'leader') c.timer(n, 'heartbeat');
+    }
+    c.deliverAll(NODES5);
+    expect(NODES5.map((n) => c.st[n]!.role).filter((r) => r === 'leader')).toEqual(['leader']);
+    const agreed = new Set(Object.values(c.decided).flatMap((d) => (d[1] === undefined ? [] : [d[1]])));
+    expect(agreed.size).toBe(1);
+    expect(NODES5.every((n) => c.st[n]!.commitIndex === 2)).toBe(true);
+  });
+});
+
+test('a client request with a `reconfig` field is a write, not a reconfiguration', () => {
+  // Before the fix, any command with a `reconfig` key was taken for a logged reconfiguration: a
+  // client could install any quorum system (here one vote decides and one promise elects), and its
+  // write was never applied nor answered.
+  const h = new Harness({ behavior: adaptiveNode, seed: 4, nodes: 3, params: {} });
+  h.runUntil(2000);
+  const leader = leaderOf(h)!;
+  const unsafe = { kind: 'classes', classes: { routine: { kind: 'threshold', q1: 1, q2: 1 } } };
+  h.request(leader, {
+    op: 1,
+    client: 0,
+    request: { f: 'write', key: 'a', value: 1, class: 'routine', reconfig: unsafe },
+  });
+  h.runFor(1000);
+  expect(h.replies.find((r) => r.op === 1)).toMatchObject({ ok: true });
+  expect(h.reconfigs).toEqual([]);
+  for (const id of h.ids) expect(st(h, id).ext.configs.map((c) => c.from)).toEqual([0]);
+  expect(batchClass([{ class: 'routine', op: 1, reconfig: unsafe }])).toBe('routine');
+});

@@ -13,13 +13,15 @@
 //
 // Criticality. A client request carries `class` (`critical` | `routine`; missing or unknown counts
 // as critical). A batch's class is the strictest class among its commands, so a routine command
-// never weakens a critical one; a no-op is routine; a reconfiguration is critical. The accept
+// never weakens a critical one; a no-op is routine; a reconfiguration (a logged `{ reconfig }`
+// without an `op`, so a client command is never one) is critical. The accept
 // carries `class`; the leader decides with that class's phase-2 quorum.
 //
 // Reconfiguration through the log. A command `{ reconfig: <classes system> }` is decided in a slot
 // s like any command and takes effect at slot s + alpha. The leader proposes in slot i only when
 // every slot <= i - alpha is decided and applied locally, so the configuration of every slot it
-// proposes in is known (alpha >= pipeline keeps the pipeline full). A node applying it emits a
+// proposes in is known (alpha >= pipeline keeps the pipeline full), and only when its phase-1
+// quorum is one of that configuration (below). A node applying it emits a
 // `reconfig` effect (trace event `{ kind: 'reconfig', node, slot: s + alpha, quorum }`). With
 // `reconfigEveryMs` > 0 the leader proposes one every that many ms, alternating between the
 // configuration of `routineQ2` and that of `reconfigRoutineQ2`.
@@ -40,6 +42,12 @@
 // every slot >= F, meets every phase-2 quorum that could have chosen a value there, and the new
 // leader re-proposes the highest-ballot vote of each such slot: single-decree Paxos per slot, with
 // Flexible Paxos's intersection (any Q1 meets any Q2 of the same configuration).
+// That covers every configuration known or reported at the election, not one that the leader's own
+// reconfiguration schedules afterwards: its promisers need not be a phase-1 quorum of it, and an
+// older leader that learns the reconfiguration could decide another value there with a phase-2
+// quorum none of them belongs to. So the leader proposes in slot i only if its promisers are also a
+// phase-1 quorum of i's configuration; when they are not, it runs phase 1 again with a higher
+// ballot once its slots in flight are settled (its log now schedules that configuration, rule (2)).
 //
 // Adaptive timeouts (`adaptiveTimeouts`, default true). Handlers read no clock: the runtime's time
 // comes in as `now`. The leader measures round trips per peer: accept -> accepted on slots sent
@@ -205,6 +213,8 @@ export type AdaptiveExt = {
   readonly reconfigDue: boolean;
   /** A pre-vote under way: its round and who would promise it. */
   readonly prevote: { readonly round: number; readonly oks: readonly NodeId[] } | null;
+  /** Leader: the nodes whose promises made it leader (its phase-1 quorum), sorted. */
+  readonly phase1: readonly NodeId[] | null;
 };
 
 /** The state of an adaptive node. */
@@ -296,8 +306,12 @@ function thresholdCounts(system: QuorumSystem): Record<string, { q1: number; q2:
   return out;
 }
 
+/**
+ * A logged reconfiguration. Only the leader writes one, and never with an `op`: a client command
+ * always has one, so a client request with a `reconfig` field stays an ordinary command.
+ */
 function isReconfig(cmd: unknown): cmd is ReconfigCommand {
-  return typeof cmd === 'object' && cmd !== null && 'reconfig' in cmd;
+  return typeof cmd === 'object' && cmd !== null && 'reconfig' in cmd && !('op' in cmd);
 }
 
 /** The class of a batch: critical when any command is (or is a reconfiguration, or has no known class). */
@@ -386,14 +400,29 @@ function preVoteWon(s: St): boolean {
   return true;
 }
 
+/**
+ * True when the leader's phase-1 quorum is a phase-1 quorum of the configuration of `slot`. It is
+ * for every configuration known or reported at the election (see above); it may not be for one the
+ * leader's own reconfiguration scheduled later, and proposing there with a ballot whose promisers
+ * do not form a phase-1 quorum would let an older leader decide another value with a phase-2
+ * quorum of that configuration that no promiser belongs to.
+ */
+function covered(s: St, slot: number): boolean {
+  const p1 = ext(s).phase1;
+  if (p1 === null) return false;
+  const c = configAt(s, slot);
+  return predicate(c.system, c.key, s.nodes).q1(p1);
+}
+
 function canPropose(s: St, slot: number): boolean {
-  return slot < s.commitIndex + ext(s).params.alpha;
+  return slot < s.commitIndex + ext(s).params.alpha && covered(s, slot);
 }
 
 const hooks = {
   classOf: (value: Batch) => batchClass(value),
   control: (cmd: KvCommand) => isReconfig(cmd),
   canPropose,
+  onElected: (s: St, promisers: readonly NodeId[]): St => withExt(s, { phase1: [...promisers].sort() }),
   phase1Done(s: St): boolean {
     const promisers = Object.keys(s.promises);
     for (const [key, system] of configsToMeet(s)) {
@@ -510,6 +539,15 @@ const hooks = {
   },
   beforePropose(s: St, ctx: MultiPaxosCtx): St {
     const x = ext(s);
+    // The next slot is in a configuration this leader's promisers do not cover: once the slots in
+    // flight are settled, run phase 1 again (a higher ballot; the log now schedules that configuration).
+    if (
+      s.nextSlot < s.commitIndex + x.params.alpha &&
+      !covered(s, s.nextSlot) &&
+      Object.keys(s.inflight).length === 0 &&
+      (s.queue.length > 0 || x.reconfigDue)
+    )
+      return startElection(s, ctx);
     if (!x.reconfigDue || Object.keys(s.inflight).length >= s.params.pipeline || !canPropose(s, s.nextSlot))
       return s;
     // One reconfiguration at a time: wait while one is in flight.
@@ -589,6 +627,7 @@ export const adaptiveNode: NodeBehavior<
       lastAckAt: undefined,
       reconfigDue: false,
       prevote: null,
+      phase1: null,
     };
   },
 });

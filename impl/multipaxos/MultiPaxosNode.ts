@@ -305,6 +305,11 @@ export interface MultiPaxosHooks {
   readonly resendDue?: (s: St, f: Inflight, tick: number, ctx: MultiPaxosCtx) => boolean;
   /** Leader: a first vote from `from` for slot `slot` (before the phase-2 test). */
   readonly onAccepted?: (s: St, from: NodeId, f: Inflight, ctx: MultiPaxosCtx) => St;
+  /**
+   * Phase 1 just completed with promises from `promisers` (before any slot is re-proposed): a
+   * variant that must know its phase-1 quorum later (e.g. to check it against a new configuration).
+   */
+  readonly onElected?: (s: St, promisers: readonly NodeId[]) => St;
   /** This node just became leader (its heartbeat timer is set). */
   readonly onLead?: (s: St, ctx: MultiPaxosCtx) => St;
   /** Leader: before client commands fill the pipeline (e.g. to propose a control command). */
@@ -626,6 +631,7 @@ function becomeLeader(s: St, ctx: Ctx): St {
     catchupFrom: fMax > s.commitIndex ? catchupFrom : null,
     recovering: null,
   };
+  if (next.hooks.onElected !== undefined) next = next.hooks.onElected(next, Object.keys(s.promises));
   if (next.hooks.canPropose !== undefined) {
     const values = new Map<number, Batch>();
     for (const [slot, v] of best) values.set(slot, v.value);
