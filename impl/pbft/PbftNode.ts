@@ -9,7 +9,7 @@
 // with no effect and no state change.
 //   Request     the replica a client asks relays a signed `request` to all and keeps it pending
 //               until executed (re-relaying it every `retryMs`), and so does every replica that
-//               receives the relay.
+//               receives the relay (by client and op; a backup forwards it to the primary).
 //   Pre-prepare the primary binds each pending request to the next seq inside the window
 //               (low, low + logWindow] and multicasts `pre-prepare(v, seq, digest, request)`.
 //   Prepare     a backup in view v accepts the pre-prepare if it is the first one it accepted for
@@ -36,8 +36,9 @@
 //               the new view does not come within `viewChangeTimeoutMs` (doubled per consecutive
 //               failed view), the replica moves on to the next view. A replica that waits that long
 //               without even 2f+1 view changes for its view (a faulty primary showed its new view
-//               to some replicas only, and they moved on from there) joins the highest view named
-//               by another replica's view change, if any: joining a view is always safe.
+//               to some replicas only, and they moved on from there) moves to the next view if
+//               another replica's view change names a higher one (one view at a time: a faulty
+//               replica may name any view); the f+1 rule then joins the others. Always safe.
 //
 // Why it is safe. Two quorums of 2f+1 among 3f+1 replicas share f+1, at least one of them honest.
 // Within a view: two prepared certificates for (v, seq) with different digests would need an honest
@@ -244,10 +245,14 @@ export interface PbftState {
   readonly checkpoints: Readonly<Record<number, Readonly<Record<NodeId, CheckpointMsg>>>>;
   /** Own snapshots at checkpoints above `low` (served once stable). */
   readonly snapshots: Readonly<Record<number, Snapshot>>;
-  /** Requests waiting to execute, by op. */
-  readonly pending: Readonly<Record<number, PendingRequest>>;
-  /** The op the request timer watches, or null when it is not running. */
-  readonly timedOp: number | null;
+  /**
+   * Requests waiting to execute, by client and op (`requestKey`): ops of different clients
+   * never share an entry (a faulty replica relaying a made-up request with a real client's op
+   * number must not shadow or retire the real one).
+   */
+  readonly pending: Readonly<Record<string, PendingRequest>>;
+  /** The request (its `requestKey`) the request timer watches, or null when it is not running. */
+  readonly timedOp: string | null;
   /** Valid view changes for the current view (while changing) and higher views, by view and replica. */
   readonly viewChanges: Readonly<Record<number, Readonly<Record<NodeId, ViewChangeMsg>>>>;
   /** Own latest view change (durable). */
@@ -257,9 +262,9 @@ export interface PbftState {
   readonly vcTimerArmed: boolean;
   /**
    * The armed view-change timer is a stall timer: this replica changes views without 2f+1 view
-   * changes for its view. When it fires, the replica joins the highest view another replica's
-   * view change names (a replica left behind when a faulty primary showed its new view to some
-   * replicas only, and the others moved on from there). Joining a view never endangers safety.
+   * changes for its view. When it fires, the replica moves to the next view if another replica's
+   * view change names a higher one (a replica left behind when a faulty primary showed its new
+   * view to some replicas only, and the others moved on from there). Never unsafe.
    */
   readonly vcStall: boolean;
   readonly retryArmed: boolean;
@@ -334,11 +339,22 @@ function withEntry(s: PbftState, seq: number, e: SeqEntry): PbftState {
 
 const snapshotOf = (s: PbftState): Snapshot => ({ kv: s.kv.toObject(), clients: s.clients });
 const clientKey = (c: string | number): string => (typeof c === 'number' ? `#${c}` : c);
+/** The key of a request in `pending`: its client and op (never an integer-like string). */
+const requestKey = (cmd: KvCommand): string => `${clientKey(cmd.client)}:${cmd.op}`;
 
 /** True when the state already executed op `cmd.op` of its client (or a later one). */
 function executedOp(s: PbftState, cmd: KvCommand): boolean {
   const r = s.clients[clientKey(cmd.client)];
   return r !== undefined && r.op >= cmd.op;
+}
+
+/**
+ * A reply to `client`'s op. It names the client (the paper's reply carries c): op numbers are
+ * the client's, and a faulty replica can relay a made-up request with a real client's op number,
+ * so a runtime must not count a reply for another client's op (impl/sim does not).
+ */
+function reply(client: string | number, r: { op: number; ok: boolean; result: unknown }): Eff {
+  return { kind: 'reply', ...r, client } as Eff;
 }
 
 function armRetry(s: PbftState, ctx: Ctx): PbftState {
@@ -358,7 +374,7 @@ function armRequestTimer(s: PbftState, ctx: Ctx): PbftState {
   const first = Object.keys(s.pending)[0];
   if (first === undefined) return s;
   ctx.eff.push({ kind: 'setTimer', name: PBFT_TIMERS.request, after: s.params.requestTimeoutMs });
-  return { ...s, timedOp: Number(first) };
+  return { ...s, timedOp: first };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -471,12 +487,20 @@ function execute(s0: PbftState, ctx: Ctx): PbftState {
     ctx.eff.push({ kind: 'decide', slot: slotOfSeq(seq), value });
     const applied = applyValue(s, value);
     s = applied.s;
-    if (applied.reply !== null) ctx.eff.push({ kind: 'reply', ...applied.reply });
-    if (value !== null && s.pending[value.op] !== undefined) {
-      const pending = { ...s.pending };
-      delete pending[value.op];
-      s = { ...s, pending };
-      if (s.timedOp === value.op) timedDone = true;
+    if (applied.reply !== null) ctx.eff.push(reply(value!.client, applied.reply));
+    if (value !== null) {
+      // The request and every older op of its client are done: none of them will be assigned
+      // again (a faulty replica may have relayed an older op after a newer one), so none may
+      // stay pending and fire the request timer, view change after view change.
+      const client = clientKey(value.client);
+      let pending: Record<string, PendingRequest> | null = null;
+      for (const [key, p] of Object.entries(s.pending)) {
+        if (clientKey(p.cmd.client) !== client || p.cmd.op > value.op) continue;
+        pending ??= { ...s.pending };
+        delete pending[key];
+        if (s.timedOp === key) timedDone = true;
+      }
+      if (pending !== null) s = { ...s, pending };
     }
     ctx.persist(`exec.${seq}`, { value });
     s = { ...s, lastExec: seq, vcFails: 0, executed: { ...s.executed, [seq]: value } };
@@ -560,8 +584,8 @@ function adoptState(s0: PbftState, snapshot: Snapshot, ctx: Ctx): PbftState {
     stableSnapshot: snapshot,
   };
   ctx.persist('stable', { seq: s.low, proof: s.stableProof, snapshot });
-  const pending: Record<number, PendingRequest> = {};
-  for (const [op, p] of Object.entries(s.pending)) if (!executedOp(s, p.cmd)) pending[Number(op)] = p;
+  const pending: Record<string, PendingRequest> = {};
+  for (const [key, p] of Object.entries(s.pending)) if (!executedOp(s, p.cmd)) pending[key] = p;
   const timedGone = s.timedOp !== null && pending[s.timedOp] === undefined;
   s = { ...s, pending };
   if (timedGone) s = restartRequestTimer(s, ctx);
@@ -665,10 +689,13 @@ function enterView(
   const viewChanges: Record<number, Readonly<Record<NodeId, ViewChangeMsg>>> = {};
   for (const [k, v] of Object.entries(s.viewChanges)) if (Number(k) > nv.view) viewChanges[Number(k)] = v;
   ctx.persist('view', { view: nv.view, active: true });
+  // Active only once the new view's pre-prepares are in: a primary must not assign seqs (makeStable
+  // and checkpoints below call assign) before it knows which seqs O takes, nor keep a nextSeq
+  // below a seq it assigned (it would assign that seq again, to another request: equivocation).
   s = {
     ...s,
     view: nv.view,
-    active: true,
+    active: false,
     newView: nv,
     viewChanges,
     vcTimerArmed: false,
@@ -681,7 +708,7 @@ function enterView(
     top = Math.max(top, pp.seq);
     if (pp.seq > s.low) s = advance(acceptPrePrepare(s, pp, ctx), pp.seq, ctx);
   }
-  s = { ...s, nextSeq: Math.max(top, s.low) };
+  s = { ...s, active: true, nextSeq: Math.max(top, s.low) };
   if (s0.timedOp !== null) ctx.eff.push({ kind: 'cancelTimer', name: PBFT_TIMERS.request });
   s = armRequestTimer(s, ctx);
   return armRetry(assign(s, ctx), ctx);
@@ -697,18 +724,18 @@ function onRequest(s0: PbftState, req: ClientRequest<KvRequest>, ctx: Ctx): Pbft
       ? 'op must be a non-negative integer'
       : kvRequestError(req.request);
   if (error !== null) {
-    ctx.eff.push({ kind: 'reply', op: req.op, ok: false, result: { error } });
+    ctx.eff.push(reply(req.client, { op: req.op, ok: false, result: { error } }));
     return s;
   }
   const cmd = { ...req.request, op: req.op, client: req.client } as KvCommand;
   const rec = s.clients[clientKey(cmd.client)];
   if (rec !== undefined && rec.op === cmd.op) {
-    ctx.eff.push({ kind: 'reply', op: cmd.op, ok: rec.ok, result: rec.result }); // a client retry
+    ctx.eff.push(reply(cmd.client, { op: cmd.op, ok: rec.ok, result: rec.result })); // a client retry
     return s;
   }
-  if (executedOp(s, cmd) || s.pending[cmd.op] !== undefined) return s;
+  if (executedOp(s, cmd) || s.pending[requestKey(cmd)] !== undefined) return s;
   ctx.broadcast(signed<RequestMsg>(s, { type: 'request', request: cmd }));
-  s = { ...s, pending: { ...s.pending, [cmd.op]: { cmd, own: true } } };
+  s = { ...s, pending: { ...s.pending, [requestKey(cmd)]: { cmd, own: true } } };
   return armRetry(armRequestTimer(assign(s, ctx), ctx), ctx);
 }
 
@@ -718,8 +745,9 @@ function onMessage(s: PbftState, msg: unknown, ctx: Ctx): PbftState {
   switch (msg.type) {
     case 'request': {
       const cmd = msg.request;
-      if (executedOp(s, cmd) || s.pending[cmd.op] !== undefined || !verifyMessage(keySeed, msg)) return s;
-      const next = { ...s, pending: { ...s.pending, [cmd.op]: { cmd, own: false } } };
+      const key = requestKey(cmd);
+      if (executedOp(s, cmd) || s.pending[key] !== undefined || !verifyMessage(keySeed, msg)) return s;
+      const next = { ...s, pending: { ...s.pending, [key]: { cmd, own: false } } };
       return armRetry(armRequestTimer(assign(next, ctx), ctx), ctx);
     }
     case 'pre-prepare': {
@@ -801,10 +829,13 @@ function onTimer(s0: PbftState, name: string, ctx: Ctx): PbftState {
       s = { ...s, vcTimerArmed: false, vcStall: false };
       if (s.active) return s;
       if (stall) {
-        let higher = s.view;
-        for (const [k, byReplica] of Object.entries(s.viewChanges))
-          if (Number(k) > higher && Object.keys(byReplica).some((r) => r !== s.id)) higher = Number(k);
-        return higher > s.view ? startViewChange(s, higher, ctx) : onViewChanges(s, ctx);
+        // Someone is ahead: climb one view, never straight to the view it names. One faulty
+        // replica may name any view (up to the largest safe integer, where the next view change
+        // is malformed and no view could follow); with f+1 ahead, the f+1 rule joins the smallest.
+        const ahead = Object.entries(s.viewChanges).some(
+          ([k, byReplica]) => Number(k) > s.view && Object.keys(byReplica).some((r) => r !== s.id),
+        );
+        return ahead ? startViewChange(s, s.view + 1, ctx) : onViewChanges(s, ctx);
       }
       return startViewChange({ ...s, vcFails: s.vcFails + 1 }, s.view + 1, ctx);
     }
@@ -821,6 +852,10 @@ function resend(s: PbftState, ctx: Ctx): PbftState {
   for (const p of Object.values(s.pending)) {
     busy = true;
     if (p.own) ctx.broadcast(signed<RequestMsg>(s, { type: 'request', request: p.cmd }));
+    // A relayed request goes on to the primary (the paper's backups forward it): a faulty relayer
+    // that shows a request to the backups only must not force a view change per request.
+    else if (s.active && !isPrimary(s))
+      ctx.send(primary(s), signed<RequestMsg>(s, { type: 'request', request: p.cmd }));
   }
   if (s.active) {
     for (const [k, e] of Object.entries(s.log)) {

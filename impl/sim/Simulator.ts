@@ -911,6 +911,10 @@ class Simulation<S, M, Req, Rep, P> {
         case 'reply': {
           const op = this.#ops[e.op - 1];
           if (op === undefined || op.outcome !== 'pending') break;
+          // A reply that names its client (PBFT) answers that client's op only: a faulty replica can
+          // get a made-up request with another client's op number executed.
+          const client = (e as { client?: unknown }).client;
+          if (client !== undefined && client !== op.process) break;
           const s = this.#q.alloc(this.#at(sampleLatency(this.#clientLatency, this.#prng)), REPLY);
           this.#q.node[s] = i;
           this.#q.aux[s] = e.op;

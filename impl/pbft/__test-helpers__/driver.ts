@@ -67,6 +67,8 @@ export class Driver {
   /** Client ops answered (f+1 matching replies), by op. */
   readonly answers = new Map<number, PbftReply & { t: number }>();
   readonly invoked = new Map<number, number>();
+  /** The client of each invoked op. */
+  readonly clientOf = new Map<number, string | number>();
   sent = 0;
   delivered = 0;
   private readonly heap: Ev[] = [];
@@ -199,6 +201,9 @@ export class Driver {
           this.decide(id, e.slot, e.value);
           break;
         case 'reply': {
+          // A reply naming another client answers that client's op, not ours.
+          const c = (e as { client?: unknown }).client;
+          if (c !== undefined && c !== this.clientOf.get(e.op)) break;
           const got = this.collector.add(id, e.op, { ok: e.ok, result: e.result });
           if (got !== undefined) this.answers.set(e.op, { ...got, t: this.now });
           break;
@@ -262,6 +267,7 @@ export class Driver {
   /** A client invokes `op` at replica `to`; unanswered, it re-sends to every replica (the paper's rule). */
   request(op: number, request: KvRequest, to: NodeId, client: string | number = `c${op}`): void {
     this.invoked.set(op, this.now);
+    this.clientOf.set(op, client);
     const req: ClientRequest<KvRequest> = { op, client, request };
     const send = (targets: readonly NodeId[]): void => {
       for (const id of targets) {
