@@ -12,7 +12,15 @@ import type {
   TraceEvent,
 } from '../../traces/index.js';
 import { canonicalJson, opsIn } from '../commands.js';
-import { byzantineOf, digestOf, faultsOf, isCount, primaryOf, slotOfSeq, verifierFor } from '../pbftMessages.js';
+import {
+  byzantineOf,
+  digestOf,
+  faultsOf,
+  isCount,
+  primaryOf,
+  slotOfSeq,
+  verifierFor,
+} from '../pbftMessages.js';
 import { QuorumError, quorumsOf } from '../quorum.js';
 import type { Quorums } from '../quorum.js';
 import type { Distribution, MetricResult, TraceContext, TraceEnd, TraceObserver } from '../types.js';
