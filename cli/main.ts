@@ -27,12 +27,20 @@ export const commands: readonly Command[] = [
   traceCommand,
 ];
 
-/** The package version, read from package.json. */
+/** The package version, read from package.json (next to dist/ when built, one level up from source). */
 export function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  };
-  return pkg.version;
+  for (const rel of ['../../package.json', '../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as {
+        name?: string;
+        version?: string;
+      };
+      if (pkg.name === 'synod' && typeof pkg.version === 'string') return pkg.version;
+    } catch {
+      // not this one
+    }
+  }
+  return '0.0.0';
 }
 
 function topHelp(): string {

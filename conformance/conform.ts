@@ -304,13 +304,21 @@ function globFiles(pattern: string): string[] {
 let cachedVersion: string | undefined;
 function packageVersion(): string {
   if (cachedVersion === undefined) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-        version: string;
-      };
-      cachedVersion = pkg.version;
-    } catch {
-      cachedVersion = '0.0.0';
+    cachedVersion = '0.0.0';
+    // Next to dist/ when built, one level up when run from source.
+    for (const rel of ['../../package.json', '../package.json']) {
+      try {
+        const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as {
+          name?: string;
+          version?: string;
+        };
+        if (pkg.name === 'synod' && typeof pkg.version === 'string') {
+          cachedVersion = pkg.version;
+          break;
+        }
+      } catch {
+        // not this one
+      }
     }
   }
   return cachedVersion;
