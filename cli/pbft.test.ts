@@ -122,26 +122,28 @@ describe('synod simulate pbft', () => {
     ]);
     expect(r.code).toBe(10);
     expect(r.stderr).toMatch(/warning: 2 Byzantine replicas of 4 but f = 1/);
-    expect(r.stdout).toMatch(/safety violation.*slot 0/);
-    expect(r.stdout).toMatch(/r4 decided .*"client":"byzantine:r1"/);
-    expect(r.stdout).toMatch(/r3 decided .*"client":0/);
+    // The primary cannot make a request up (clients sign them): it equivocates at seq 2 (slot 1)
+    // with the real request it pre-prepared at seq 1, so r4 executes client 0's op 1 again there.
+    expect(r.stdout).toMatch(/safety violation.*slot 1/);
+    expect(r.stdout).toMatch(/r4 decided .*"csig":"[^"]+","op":1,"client":0\}/);
+    expect(r.stdout).toMatch(/r3 decided .*"csig":"[^"]+","op":5,"client":4\}/);
     expect((await validateTrace(out)).ok).toBe(true);
 
     const ls = lines(out);
     const decides = ls
       .map((e, i) => ({ e, line: i + 1 }))
-      .filter(({ e }) => e.kind === 'decide' && e.slot === 0)
+      .filter(({ e }) => e.kind === 'decide' && e.slot === 1)
       .map(({ line }) => line);
-    // The run stops at the first conflicting decision: r4's and r3's at slot 0 (r4 may have
-    // decided later slots of its own before r3 decided slot 0).
+    // The run stops at the first conflicting decision: r4's and r3's at slot 1 (r4 may have
+    // decided later slots of its own before r3 decided slot 1).
     expect(decides.length).toBe(2);
-    expect(ls.filter((e) => e.kind === 'decide').at(-1)).toMatchObject({ node: 'r3', slot: 0 });
+    expect(ls.filter((e) => e.kind === 'decide').at(-1)).toMatchObject({ node: 'r3', slot: 1 });
 
     const c = synod(['conform', out]);
     expect(c.code).toBe(10);
     expect(c.stdout).toMatch(/✗ violated {2}agreement/);
     const section = c.stdout.slice(c.stdout.indexOf('Violation: agreement'));
-    expect(section).toMatch(/r4 and r3 executed different requests at seq 1/);
+    expect(section).toMatch(/r4 and r3 executed different requests at seq 2/);
     for (const line of decides) expect(section).toMatch(new RegExp(`line +${line} +decide`));
 
     const j = synod(['conform', out, '--json']);

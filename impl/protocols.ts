@@ -12,13 +12,19 @@ import {
   resolveAdaptiveParams,
 } from './adaptive/AdaptiveNode.js';
 import { multiPaxosNode, MULTIPAXOS_PARAMS } from './multipaxos/MultiPaxosNode.js';
-import type { NodeBehavior } from './Node.js';
+import type { ClientRequest, NodeBehavior } from './Node.js';
 import { quorumSizes } from './paxos/ballot.js';
 import { parseParam, resolveParams, type ParamSpecs } from './paxos/params.js';
 import { PAXOS_PARAMS, paxosNode } from './paxos/PaxosNode.js';
 import { BYZANTINE_KINDS, parseByzantine, pbftByzantineNode, toleratedFaults } from './pbft/byzantine.js';
 import { PBFT_PARAMS, pbftQuorum, resolvePbftParams } from './pbft/PbftNode.js';
-import { pbftClientRule, pbftCounters, pbftFigures, pbftHeaderParams } from './pbft/runtime.js';
+import {
+  pbftClientRule,
+  pbftCounters,
+  pbftFigures,
+  pbftHeaderParams,
+  pbftSignRequest,
+} from './pbft/runtime.js';
 
 export type { ParamSpec, ParamSpecs } from './paxos/params.js';
 
@@ -62,6 +68,15 @@ export interface ProtocolEntry {
     params: Readonly<Record<string, unknown>>,
     nodes: readonly string[],
   ) => { readonly replies: number; readonly retry: number };
+  /**
+   * The client's part of a request (default: none): what a client does to a request it issues
+   * before handing it to a node, e.g. PBFT clients sign it. The runtimes pass it as the
+   * simulator's `signRequest`.
+   */
+  readonly signRequest?: (
+    req: ClientRequest<object>,
+    params: Readonly<Record<string, unknown>>,
+  ) => ClientRequest<object>;
   /** Figures of a finished run from the nodes' final states (rows of `synod simulate`'s table). */
   readonly figures?: (finalStates: Readonly<Record<string, unknown>>) => Record<string, number>;
   /** Process-wide monotonic counters (e.g. signatures); a runtime shows their growth over a run. */
@@ -150,6 +165,7 @@ export const protocols = {
     defaultNodes: 4,
     headerParams: pbftHeaderParams,
     client: pbftClientRule,
+    signRequest: pbftSignRequest,
     figures: pbftFigures,
     counters: pbftCounters,
     byzantine: { kinds: BYZANTINE_KINDS, parse: parseByzantine, tolerated: toleratedFaults },

@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { NodeBehavior } from '../../impl/Node.js';
+import type { ClientRequest, NodeBehavior } from '../../impl/Node.js';
 import { parseProtocolParams, PROTOCOL_NAMES, protocolEntry, protocols } from '../../impl/protocols.js';
 import {
   explore,
@@ -544,6 +544,18 @@ function resultJson(inv: SimulateInvocation, r: ReturnType<typeof simulate>): ob
   };
 }
 
+/** What the protocol's clients do to the requests they issue (PBFT: sign them), from its entry. */
+function signerOf(inv: SimulateInvocation): {
+  signRequest?: (req: ClientRequest<unknown>) => ClientRequest<unknown>;
+} {
+  const entry = inv.protocol.shipped ? protocolEntry(inv.protocol.name) : undefined;
+  const sign = entry?.signRequest;
+  if (sign === undefined) return {};
+  return {
+    signRequest: (req) => sign(req as ClientRequest<object>, inv.params),
+  };
+}
+
 /** The trace header's quorum system and parameters, from the protocol's entry. */
 function quorumOf(inv: SimulateInvocation): {
   quorum?: QuorumSystem;
@@ -644,6 +656,7 @@ async function runExplore(inv: SimulateInvocation, io: Io): Promise<number> {
     duration: inv.duration,
     network: inv.network,
     workload: inv.workload,
+    ...signerOf(inv),
     runs,
     seed: inv.seed,
     maxFaults: inv.maxFaults,
@@ -690,6 +703,7 @@ async function runExplore(inv: SimulateInvocation, io: Io): Promise<number> {
         scenario: result.failure.scenario,
         trace: w,
         ...quorumOf(inv),
+        ...signerOf(inv),
       });
       await w.close();
     }
@@ -751,6 +765,7 @@ async function run(args: string[], io: Io): Promise<number> {
       network: inv.network,
       workload: inv.workload,
       ...quorumOf(inv),
+      ...signerOf(inv),
       ...(inv.scenario === undefined ? {} : { scenario: inv.scenario }),
       ...(writer === undefined ? {} : { trace: writer }),
       progressIntervalMs: inv.progressIntervalMs ?? (io.isTTY ? 250 : 5000),

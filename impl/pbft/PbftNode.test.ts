@@ -1,7 +1,16 @@
 import { describe, expect, test } from 'vitest';
 import { Driver } from './__test-helpers__/driver.js';
 import { ReplyCollector } from './client.js';
-import { digestOf, publicKeyOf, signedText, signMessage, signText, verifyMessage } from './crypto.js';
+import {
+  digestOf,
+  publicKeyOf,
+  signedText,
+  signMessage,
+  signRequest,
+  signText,
+  verifyMessage,
+  verifyRequest,
+} from './crypto.js';
 import type { CommitMsg, NewViewMsg, PbftMessage, PrePrepareMsg, PrepareMsg } from './messages.js';
 import { PBFT_PARAMS, pbftNode, pbftQuorum, resolvePbftParams, type PbftState } from './PbftNode.js';
 
@@ -56,10 +65,30 @@ describe('signatures and digests', () => {
     expect(digestOf({ a: 1, b: 2 })).toBe(digestOf({ b: 2, a: 1 }));
   });
 
+  test('clients sign their requests: keys from (keySeed, client id), the signature inside the request', () => {
+    const cmd = { f: 'write' as const, key: 'x', value: 1, op: 1, client: 3 };
+    const r = signRequest(0, cmd);
+    expect(r).toEqual({ ...cmd, csig: r.csig });
+    expect(signRequest(0, cmd).csig).toBe(r.csig); // deterministic
+    expect(verifyRequest(0, r)).toBe(true);
+    expect(verifyRequest(1, r)).toBe(false);
+    expect(verifyRequest(0, cmd)).toBe(false);
+    expect(verifyRequest(0, { ...r, value: 2 })).toBe(false);
+    expect(verifyRequest(0, { ...r, client: '3' })).toBe(false); // client 3 and client "3" differ
+    expect(verifyRequest(0, { ...r, csig: 'AAAA' })).toBe(false);
+    expect(verifyRequest(0, null)).toBe(false);
+    // The digest covers the signature: a request and its re-signed twin are one request only if equal.
+    expect(digestOf(r)).not.toBe(digestOf(cmd));
+  });
+
   describe('a backup discards invalid messages without any effect or state change', () => {
     const nodes = [...N4];
     const backup = (): PbftState => pbftNode.init({ id: 'n2', nodes, params: {} }, undefined).state;
-    const value = { f: 'write' as const, key: 'x', value: 1, op: 1, client: 'c' };
+    const unsigned = { f: 'write' as const, key: 'x', value: 1, op: 1, client: 'c' };
+    const value = signRequest(0, unsigned);
+    /** A pre-prepare for `v` that n1, the primary of view 0, signed (digest matching). */
+    const byPrimary = (v: unknown): PrePrepareMsg =>
+      signMessage<PrePrepareMsg>(0, { ...pp, value: v as PrePrepareMsg['value'], digest: digestOf(v) });
     const pp = signMessage<PrePrepareMsg>(0, {
       type: 'pre-prepare',
       view: 0,
@@ -93,6 +122,13 @@ describe('signatures and digests', () => {
       ['an unknown replica', signMessage<PrePrepareMsg>(0, { ...pp, replica: 'n9' })],
       ['malformed', { type: 'pre-prepare', view: 0, replica: 'n1', sig: pp.sig }],
       ['another key seed', signMessage<PrePrepareMsg>(1, pp)],
+      ['a request no client signed (the primary made it up)', byPrimary(unsigned)],
+      ['a request changed after its client signed it', byPrimary({ ...value, value: 2 })],
+      [
+        'a request signed by another client',
+        byPrimary({ ...signRequest(0, { ...unsigned, client: 'd' }), client: 'c' }),
+      ],
+      ['a request signed under another key seed', byPrimary(signRequest(1, unsigned))],
       [
         'a prepare with a bad signature',
         { type: 'prepare', view: 0, seq: 1, digest: pp.digest, replica: 'n3', sig: pp.sig },
@@ -111,7 +147,7 @@ describe('signatures and digests', () => {
 
     test('a second, conflicting pre-prepare for (view, seq) is discarded', () => {
       const s = pbftNode.onMessage(backup(), 'n1', pp).state;
-      const other = { ...value, value: 3 };
+      const other = signRequest(0, { ...unsigned, value: 3 });
       const pp2 = signMessage<PrePrepareMsg>(0, { ...pp, value: other, digest: digestOf(other) });
       const step = pbftNode.onMessage(s, 'n1', pp2);
       expect(step.effects).toEqual([]);

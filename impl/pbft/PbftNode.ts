@@ -7,7 +7,7 @@
 // (Ed25519) by the replica it names, and a replica acts on a message only after checking that
 // signature, the request digest and the message's view and window: anything else is discarded
 // with no effect and no state change.
-//   Request     the replica a client asks relays a signed `request` to all and keeps it pending
+//   Request     the replica a client asks (the request signed by the client) relays a signed `request` to all and keeps it pending
 //               until executed (re-relaying it every `retryMs`), and so does every replica that
 //               receives the relay (by client and op; a backup forwards it to the primary).
 //   Pre-prepare the primary binds each pending request to the next seq inside the window
@@ -59,15 +59,21 @@
 // what it collected from others (prepares, commits, checkpoints) is volatile and comes back through
 // re-sends. A null `stable.snapshot` (it had not fetched the state yet) makes it fetch again.
 //
-// Clients are not modelled with keys: a relayed request is signed by the relaying replica, so a
-// faulty replica can inject requests of its own making (the paper's client signatures prevent this).
+// Clients sign their requests (the paper's client signatures): a request carries `csig`, its
+// client's Ed25519 signature (keys derived from keySeed and the client id, crypto.ts), inside the
+// request itself, so the request digest covers it and it travels in pre-prepares and certificates.
+// A replica accepts a request (from a client, relayed, in a pre-prepare, in a view change's
+// certificate or a new view's O) only when that signature verifies; otherwise it discards the
+// message with no effect. So a faulty replica can order, delay or drop real requests, but never
+// make one up nor change one: every executed request was issued by its client.
 
 import type { ClientRequest, Effect, NodeBehavior, NodeConfig, NodeId, Step } from '../Node.js';
 import { applyKvMap, KvMap, kvRequestError, type KvCommand, type KvRequest } from '../multipaxos/kv.js';
 import { resolveParams, type ParamValues } from '../paxos/params.js';
-import { digestOf, signMessage, verifyMessage, type KeySeed } from './crypto.js';
+import { digestOf, signMessage, verifyMessage, verifyRequest, type KeySeed } from './crypto.js';
 import {
   checkNewView,
+  clientSigned,
   isCommand,
   planNewView,
   primaryOf,
@@ -247,8 +253,9 @@ export interface PbftState {
   readonly snapshots: Readonly<Record<number, Snapshot>>;
   /**
    * Requests waiting to execute, by client and op (`requestKey`): ops of different clients
-   * never share an entry (a faulty replica relaying a made-up request with a real client's op
-   * number must not shadow or retire the real one).
+   * never share an entry (one client's request must never shadow or retire another's; client
+   * signatures already stop a faulty replica from relaying a made-up one). Only client-signed
+   * requests get here.
    */
   readonly pending: Readonly<Record<string, PendingRequest>>;
   /** The request (its `requestKey`) the request timer watches, or null when it is not running. */
@@ -350,8 +357,8 @@ function executedOp(s: PbftState, cmd: KvCommand): boolean {
 
 /**
  * A reply to `client`'s op. It names the client (the paper's reply carries c): op numbers are
- * the client's, and a faulty replica can relay a made-up request with a real client's op number,
- * so a runtime must not count a reply for another client's op (impl/sim does not).
+ * the client's (clients number their ops independently), so a runtime must not count a reply for
+ * another client's op (impl/sim does not).
  */
 function reply(client: string | number, r: { op: number; ok: boolean; result: unknown }): Eff {
   return { kind: 'reply', ...r, client } as Eff;
@@ -728,6 +735,8 @@ function onRequest(s0: PbftState, req: ClientRequest<KvRequest>, ctx: Ctx): Pbft
     return s;
   }
   const cmd = { ...req.request, op: req.op, client: req.client } as KvCommand;
+  // Only what the client signed (a request without its client's signature is no request).
+  if (!verifyRequest(s.params.keySeed, cmd)) return s;
   const rec = s.clients[clientKey(cmd.client)];
   if (rec !== undefined && rec.op === cmd.op) {
     ctx.eff.push(reply(cmd.client, { op: cmd.op, ok: rec.ok, result: rec.result })); // a client retry
@@ -747,6 +756,7 @@ function onMessage(s: PbftState, msg: unknown, ctx: Ctx): PbftState {
       const cmd = msg.request;
       const key = requestKey(cmd);
       if (executedOp(s, cmd) || s.pending[key] !== undefined || !verifyMessage(keySeed, msg)) return s;
+      if (!verifyRequest(keySeed, cmd)) return s; // made up or altered by the relaying replica
       const next = { ...s, pending: { ...s.pending, [key]: { cmd, own: false } } };
       return armRetry(armRequestTimer(assign(next, ctx), ctx), ctx);
     }
@@ -754,6 +764,7 @@ function onMessage(s: PbftState, msg: unknown, ctx: Ctx): PbftState {
       if (!s.active || msg.view !== s.view || msg.replica !== primary(s) || !inWindow(s, msg.seq)) return s;
       if (msg.seq <= s.lastExec || entryOf(s, msg.seq).pp !== null) return s;
       if (msg.digest !== digestOf(msg.value) || !verifyMessage(keySeed, msg)) return s;
+      if (!clientSigned(keySeed, msg.value)) return s; // a request no client issued
       return armRetry(advance(acceptPrePrepare(s, msg, ctx), msg.seq, ctx), ctx);
     }
     case 'prepare': {

@@ -14,7 +14,10 @@ import {
   type ByzantineState,
   type PbftScenario,
 } from './byzantine.js';
-import { pbftNode } from './PbftNode.js';
+import { digestOf, requestText, signMessage, signRequest, signText } from './crypto.js';
+import type { PbftMessage, PrePrepareMsg, RequestMsg } from './messages.js';
+import { pbftNode, type PbftState } from './PbftNode.js';
+import { pbftSignRequest } from './runtime.js';
 
 const N4 = ['n1', 'n2', 'n3', 'n4'];
 
@@ -63,10 +66,11 @@ describe('adversarial effects', () => {
     expect(d.log('n3').size).toBe(1);
     const b = withByzantine(pbftNode, { kind: 'forge' });
     let st = b.init({ id: 'n2', nodes: N4, params: {} }, undefined).state;
-    st = b.onRequest(st, { op: 1, client: 'c', request: { f: 'read', key: 'x' } }).state;
+    const req = pbftSignRequest({ op: 1, client: 'c', request: { f: 'read' as const, key: 'x' } }, {});
+    st = b.onRequest(st, req).state;
     const n1 = pbftNode.init({ id: 'n1', nodes: N4, params: {} }, undefined).state;
     const pp = pbftNode
-      .onRequest(n1, { op: 1, client: 'c', request: { f: 'read', key: 'x' } })
+      .onRequest(n1, req)
       .effects.find((e) => e.kind === 'broadcast' && e.msg.type === 'pre-prepare') as Effect<unknown> & {
       msg: unknown;
     };
@@ -91,6 +95,12 @@ describe('adversarial effects', () => {
     expect(d.state<ByzantineState>('n2')!.inner.view).toBe(1);
   });
 });
+
+/** True when a decided value (canonical JSON) is the null request or a request a client of `d` issued. */
+function issued(d: Driver, v: string): boolean {
+  const value = JSON.parse(v) as { op?: number; client?: unknown } | null;
+  return value === null || (value.op !== undefined && d.clientOf.get(value.op) === value.client);
+}
 
 /** Requests, with 10% loss for the first 2 s in odd seeds, then a stable network. */
 function run(kind: ByzantineKind, seed: number, at: string): Driver {
@@ -125,8 +135,9 @@ describe('one Byzantine replica of 4 (f = 1), 100 seeds each: safety, completion
         // but the conflicting request never prepares, so no honest replica executes it.
         for (const r of d.reactions)
           expect(r.effects.every((e) => ['persist', 'broadcast prepare', 'setTimer'].includes(e))).toBe(true);
+        // It equivocates with real requests only: every honest decision is one a client issued.
         for (const id of N4)
-          if (id !== at) for (const v of d.log(id).values()) expect(v).not.toContain('byzantine:');
+          if (id !== at) for (const v of d.log(id).values()) expect(issued(d, v)).toBe(true);
       } else {
         expect(d.reactions, `seed ${seed}`).toEqual([]);
       }
@@ -153,17 +164,20 @@ function scenario(sc: PbftScenario, seed: number): Driver {
     f: 1,
     byzantine: Object.keys(sc.byzantine),
   });
+  // Two requests: the primary cannot make one up, so it equivocates with the other real one.
   d.request(1, { f: 'write', key: 'x', value: 1 }, 'n1');
+  d.request(2, { f: 'write', key: 'x', value: 2 }, 'n1');
   d.runUntil(5000);
   return d;
 }
 
 describe('the bound is tight', () => {
-  test('f+1 = 2 colluding replicas: honest n3 and n4 execute different requests at seq 1 (every seed)', () => {
+  test('f+1 = 2 colluding replicas: honest n3 and n4 execute different real requests at seq 2 (every seed)', () => {
     for (let seed = 1; seed <= 100; seed++) {
       const d = scenario(breakSafetyScenario, seed);
-      expect(d.log('n3').get(0)).toContain('"client":"c1"');
-      expect(d.log('n4').get(0)).toContain('"client":"byzantine:n1"');
+      expect(d.log('n3').get(1)).toContain('"client":"c2"');
+      expect(d.log('n4').get(1)).toContain('"client":"c1"');
+      for (const id of ['n3', 'n4']) for (const v of d.log(id).values()) expect(issued(d, v)).toBe(true);
       expect(d.violations.length).toBeGreaterThan(0);
     }
   });
@@ -172,8 +186,11 @@ describe('the bound is tight', () => {
     for (let seed = 1; seed <= 100; seed++) {
       const d = scenario(equivocationWithinBoundScenario, seed);
       expect(d.violations).toEqual([]);
-      expect(d.answers.size).toBe(1);
-      for (const id of ['n2', 'n3']) expect(d.log(id).get(0)).toContain('"client":"c1"');
+      expect(d.answers.size).toBe(2);
+      for (const id of ['n2', 'n3']) {
+        expect(d.log(id).get(0)).toContain('"client":"c1"');
+        expect(d.log(id).get(1)).toContain('"client":"c2"');
+      }
     }
   });
 
@@ -188,4 +205,100 @@ describe('the bound is tight', () => {
     );
     expect(d.violations.length).toBeGreaterThan(0);
   });
+});
+
+describe('client signatures: a faulty replica cannot make a request up', () => {
+  /** A request no client issued: client c1's op number 10^9 (it would starve c1), unsigned or badly signed. */
+  const invented = (csig?: string): Record<string, unknown> => ({
+    f: 'write',
+    key: 'x',
+    value: 666,
+    op: 1_000_000_000,
+    client: 'c1',
+    ...(csig === undefined ? {} : { csig }),
+  });
+  /** Unsigned; signed with the replica's own key; c1's real signature of another request; garbage. */
+  const fakes = (id: string): Record<string, unknown>[] => [
+    invented(),
+    invented(signText(0, id, requestText(invented()))),
+    invented(signRequest(0, { f: 'write' as const, key: 'x', value: 1, op: 1, client: 'c1' }).csig),
+    invented('A'.repeat(86)),
+  ];
+
+  /**
+   * `at` runs the honest node and, on every step, also relays the invented requests to every
+   * replica and (when primary) pre-prepares them at the next seqs: all marked adversarial.
+   */
+  function inventing(at: string) {
+    const honest = byzantineCluster(pbftNode, {});
+    const extra = (s: PbftState): Effect<PbftMessage, unknown>[] => {
+      const out: Effect<PbftMessage, unknown>[] = [];
+      for (const [i, request] of fakes(s.id).entries()) {
+        const relay = signMessage<RequestMsg>(s.params.keySeed, {
+          type: 'request',
+          request: request as RequestMsg['request'],
+          replica: s.id,
+        });
+        out.push({ kind: 'broadcast', msg: relay, adversarial: true } as Effect<PbftMessage, unknown>);
+        if (s.nodes[s.view % s.nodes.length] === s.id) {
+          const value = request as PrePrepareMsg['value'];
+          const pp = signMessage<PrePrepareMsg>(s.params.keySeed, {
+            type: 'pre-prepare',
+            view: s.view,
+            seq: s.nextSeq + 1 + i,
+            digest: digestOf(value),
+            value,
+            replica: s.id,
+          });
+          out.push({ kind: 'broadcast', msg: pp, adversarial: true } as Effect<PbftMessage, unknown>);
+        }
+      }
+      return out;
+    };
+    const wrap = (
+      st: ByzantineState,
+      step: { state: ByzantineState; effects: readonly Effect<PbftMessage, unknown>[] },
+    ) =>
+      st.inner.id !== at
+        ? step
+        : {
+            state: step.state,
+            effects: [...step.effects.filter((e) => e.kind !== 'decide'), ...extra(step.state.inner)],
+          };
+    return {
+      ...honest,
+      init: (config: Parameters<typeof honest.init>[0], durable: Parameters<typeof honest.init>[1]) => {
+        const step = honest.init(config, durable);
+        return wrap(step.state, step);
+      },
+      onMessage: (st: ByzantineState, from: string, msg: PbftMessage) =>
+        wrap(st, honest.onMessage(st, from, msg)),
+      onRequest: (st: ByzantineState, req: Parameters<typeof honest.onRequest>[1]) =>
+        wrap(st, honest.onRequest(st, req)),
+    } as typeof honest;
+  }
+
+  test.each(['n1', 'n3'])(
+    'invented requests from %s are ignored by every honest replica and never executed',
+    (at) => {
+      for (let seed = 1; seed <= 20; seed++) {
+        const d = new Driver({ behavior: inventing(at), seed, f: 1, byzantine: [at] });
+        for (let op = 1; op <= 4; op++) d.request(op, { f: 'write', key: 'x', value: op }, N4[op % 4]!);
+        d.runWhile(() => d.answers.size === 4, 30_000);
+        expect(d.answers.size, `seed ${seed}`).toBe(4);
+        expect(d.adversarialReceived, `seed ${seed}`).toBeGreaterThan(0);
+        expect(d.reactions, `seed ${seed}`).toEqual([]);
+        expect(d.violations, `seed ${seed}`).toEqual([]);
+        for (const id of N4) {
+          if (id === at) continue;
+          for (const v of d.log(id).values()) {
+            expect(v).not.toContain('666');
+            expect(issued(d, v)).toBe(true);
+          }
+          const pending = Object.values(d.state<ByzantineState>(id)!.inner.pending);
+          expect(pending.some((p) => p.cmd.op === 1_000_000_000)).toBe(false);
+        }
+      }
+    },
+  );
 });

@@ -13,6 +13,7 @@ import {
   type CommitMsg,
   type NormalMsg,
   type PbftMessage,
+  type PbftValue,
   type PrePrepareMsg,
   type PrepareMsg,
   type ViewChangeMsg,
@@ -37,7 +38,7 @@ export type ByzantineKind = (typeof BYZANTINE_KINDS)[number];
 /** What each behaviour does (for `--help` texts and docs). */
 export const BYZANTINE_DESCRIPTIONS: Readonly<Record<ByzantineKind, string>> = {
   equivocate:
-    'as primary, sends a conflicting pre-prepare (another request, same view and seq) to at most f victims (adversarial)',
+    'as primary, sends a conflicting pre-prepare (another real client request, same view and seq) to at most f victims (adversarial)',
   forge:
     'also sends prepares, commits and pre-prepares claiming other replicas, with invalid signatures (adversarial)',
   replay: "re-sends old messages (its own and others') to replicas that have moved past them (adversarial)",
@@ -47,7 +48,7 @@ export const BYZANTINE_DESCRIPTIONS: Readonly<Record<ByzantineKind, string>> = {
   delay: 'holds every message it sends for up to `delayMs` (not marked)',
   selective: 'sends only to some replicas (`to`; default: the lower half of the others) (not marked)',
   collude:
-    "prepares and commits every pre-prepare of the primary, the equivocator's conflicting version at its victims and the other at the rest (adversarial); with an equivocating primary, f+1 faulty replicas break safety",
+    "prepares and commits every request an honest backup prepared, on that backup's side (the equivocator's victims, or the rest) (adversarial); with an equivocating primary, f+1 faulty replicas break safety",
 };
 
 /** A Byzantine behaviour with its options. */
@@ -194,7 +195,33 @@ const REPLAY_PER_STEP = 4;
 
 const adv = (to: NodeId, msg: PbftMessage): Eff => ({ kind: 'send', to, msg, adversarial: true }) as Eff;
 
-/** A request no client sent, for conflicting pre-prepares. */
+const keyOfRequest = (v: PbftValue): string => (v === null ? 'null' : `${JSON.stringify(v.client)}:${v.op}`);
+
+/**
+ * A real client request (one its honest handlers accepted: its client signed it) other than
+ * `value`, for a conflicting pre-prepare at `seq`: the request it pre-prepared at the nearest seq
+ * below, else above, else a pending one; undefined when it knows no other request.
+ */
+function anotherRequest(s: PbftState, seq: number, value: PbftValue): KvCommand | undefined {
+  const not = keyOfRequest(value);
+  let below: { seq: number; cmd: KvCommand } | undefined;
+  let above: { seq: number; cmd: KvCommand } | undefined;
+  for (const [k, e] of Object.entries(s.log)) {
+    const q = Number(k);
+    const v = e.pp?.value ?? null;
+    if (q === seq || v === null || keyOfRequest(v) === not) continue;
+    if (q < seq && (below === undefined || q > below.seq)) below = { seq: q, cmd: v };
+    if (q > seq && (above === undefined || q < above.seq)) above = { seq: q, cmd: v };
+  }
+  if (below !== undefined) return below.cmd;
+  if (above !== undefined) return above.cmd;
+  return Object.values(s.pending).find((p) => keyOfRequest(p.cmd) !== not)?.cmd;
+}
+
+/**
+ * A request no client sent (it carries no client signature), for forged pre-prepares: honest
+ * replicas discard it on the forged signature already, and on the missing client signature too.
+ */
 function madeUp(s: PbftState, view: number, seq: number): KvCommand {
   return {
     f: 'write',
@@ -272,7 +299,12 @@ function deviate(
         }
         const victims = spec.victims ?? defaultVictims(s, msg.view);
         const partners = spec.partners ?? [];
-        const value = madeUp(s, msg.view, msg.seq);
+        const value = anotherRequest(s, msg.seq, msg.value);
+        if (value === undefined) {
+          // No other real request to equivocate with (it cannot make one up): honest at this seq.
+          out.push(e);
+          break;
+        }
         const bad = own<PrePrepareMsg>(s, {
           type: 'pre-prepare',
           view: msg.view,
@@ -354,21 +386,19 @@ function deviate(
     out.push({ kind: 'setTimer', name: HOLD_TIMER, after: spec.delayMs ?? 1500 });
     mem = { ...mem, holdArmed: true };
   }
-  if (
-    spec.kind === 'collude' &&
-    wellFormed(input) &&
-    input.type === 'pre-prepare' &&
-    input.replica === primaryOf(s.nodes, input.view)
-  ) {
-    // Each version goes where the equivocating primary sent it: its made-up request to the victims.
+  if (spec.kind === 'collude' && wellFormed(input) && input.type === 'prepare') {
+    // An honest backup's prepare shows which version of the pre-prepare it got: support that
+    // version on its side (the victims, or the rest), so each side prepares and commits what the
+    // equivocating primary sent it. With an honest primary this is genuine support for everyone.
     const { view, seq, digest } = input;
     const victims = spec.victims ?? defaultVictims(s, view);
-    const conflicting = input.value !== null && String(input.value.client).startsWith('byzantine:');
-    for (const d of others(s)) {
-      if (victims.includes(d) !== conflicting) continue;
-      out.push(adv(d, own<PrepareMsg>(s, { type: 'prepare', view, seq, digest })));
-      out.push(adv(d, own<CommitMsg>(s, { type: 'commit', view, seq, digest })));
-    }
+    const side = victims.includes(input.replica);
+    if (input.replica !== primaryOf(s.nodes, view))
+      for (const d of others(s)) {
+        if (victims.includes(d) !== side) continue;
+        out.push(adv(d, own<PrepareMsg>(s, { type: 'prepare', view, seq, digest })));
+        out.push(adv(d, own<CommitMsg>(s, { type: 'commit', view, seq, digest })));
+      }
   }
   if (spec.kind === 'replay') {
     const r = replay(mem, s, effects, input);
@@ -559,14 +589,16 @@ export interface PbftScenario {
 }
 
 /**
- * f+1 = 2 colluding Byzantine replicas of 4 (f = 1) break agreement: the primary n1 sends request A
- * to n3 and a conflicting request B to n4 (and both to its partner n2), and commits both; n2
- * prepares and commits both. n3 gets 2f prepares and 2f+1 commits for A, n4 for B: the honest
- * replicas n3 and n4 execute different requests at seq 1 (trace slot 0). The bound is tight.
+ * f+1 = 2 colluding Byzantine replicas of 4 (f = 1) break agreement: the primary n1 pre-prepares
+ * real client request A at a seq to n3 and another real request B (the one it pre-prepared at the
+ * seq before) to n4 (and both to its partner n2), and commits both; n2 prepares and commits each
+ * where an honest backup prepared it. n3 gets 2f prepares and 2f+1 commits for A, n4 for B: the
+ * honest replicas n3 and n4 execute different requests at that seq (from the second request on:
+ * the primary cannot make requests up, so it needs two). The bound is tight.
  */
 export const breakSafetyScenario: PbftScenario = {
   description:
-    'f+1 = 2 Byzantine of 4: an equivocating primary and a colluding backup make n3 and n4 execute different requests at seq 1',
+    'f+1 = 2 Byzantine of 4: an equivocating primary and a colluding backup make n3 and n4 execute different requests at one seq',
   nodes: ['n1', 'n2', 'n3', 'n4'],
   params: { f: 1 },
   byzantine: {

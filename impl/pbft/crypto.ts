@@ -1,5 +1,6 @@
-// Signatures and digests of the PBFT node: Ed25519 keys derived from (keySeed, replica name),
-// signing and verification over canonical JSON, SHA-256 request and state digests. Everything here
+// Signatures and digests of the PBFT node: Ed25519 keys derived from (keySeed, replica name) and
+// (keySeed, client id), signing and verification over canonical JSON, SHA-256 request and state
+// digests. Everything here
 // is a pure function of its arguments (Ed25519 signing is deterministic), so handlers may call it.
 
 import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
@@ -32,10 +33,14 @@ function keyName(seed: KeySeed, replica: string): string {
  * signed with the forger's key, which does not verify under the claimed replica's.
  */
 export function keyPair(seed: KeySeed, replica: string): KeyPair {
-  const name = keyName(seed, replica);
-  let k = keys.get(name);
+  return derive(`synod-pbft-key\u0000${keyName(seed, replica)}`);
+}
+
+/** The key pair whose 32-byte Ed25519 seed is SHA-256 of `label` (memoized). */
+function derive(label: string): KeyPair {
+  let k = keys.get(label);
   if (k === undefined) {
-    const raw = createHash('sha256').update(`synod-pbft-key\u0000${name}`).digest();
+    const raw = createHash('sha256').update(label).digest();
     const privateKey = createPrivateKey({
       key: Buffer.concat([PKCS8_ED25519, raw]),
       format: 'der',
@@ -43,7 +48,7 @@ export function keyPair(seed: KeySeed, replica: string): KeyPair {
     });
     k = { privateKey, publicKey: createPublicKey(privateKey) };
     if (keys.size >= MAX_KEYS) keys.clear();
-    keys.set(name, k);
+    keys.set(label, k);
   }
   return k;
 }
@@ -102,8 +107,13 @@ let signCalls = 0;
 
 /** True when `sig` is `replica`'s signature of `text`. Never throws (a malformed signature is false). */
 export function verifyText(seed: KeySeed, replica: string, text: string, sig: string): boolean {
+  return verifyWith(`synod-pbft-key\u0000${keyName(seed, replica)}`, text, sig);
+}
+
+/** True when `sig` is the signature of `text` by the key derived from `label` (memoized). */
+function verifyWith(label: string, text: string, sig: string): boolean {
   verifyCalls++;
-  const key = `${keyName(seed, replica)}\u0000${sig}\u0000${text.length > 512 ? sha256(text) : text}`;
+  const key = `${label}\u0000${sig}\u0000${text.length > 512 ? sha256(text) : text}`;
   const hit = verified.get(key);
   if (hit !== undefined) return hit;
   verifyMisses++;
@@ -111,7 +121,7 @@ export function verifyText(seed: KeySeed, replica: string, text: string, sig: st
   const bytes = Buffer.from(sig, 'base64url');
   if (bytes.length === 64) {
     try {
-      ok = verify(null, Buffer.from(text), keyPair(seed, replica).publicKey, bytes);
+      ok = verify(null, Buffer.from(text), derive(label).publicKey, bytes);
     } catch {
       ok = false;
     }
@@ -127,6 +137,59 @@ export function verifyMessage(seed: KeySeed, msg: unknown): boolean {
   const m = msg as { replica?: unknown; sig?: unknown };
   if (typeof m.replica !== 'string' || typeof m.sig !== 'string') return false;
   return verifyText(seed, m.replica, signedText(m), m.sig);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Client signatures (the paper's signed requests): a client signs each request it issues, so a
+// faulty replica cannot make up a request, nor change one it relays or pre-prepares.
+
+/** A client id as requests carry it. */
+export type ClientId = string | number;
+
+/**
+ * The key pair of client `client` under `seed`: the Ed25519 private key whose 32-byte seed is
+ * SHA-256 of `synod-pbft-client-key\0<seed>\0<canonical JSON of the id>` (so client `3` and
+ * client `"3"` differ, and no client key is a replica key).
+ */
+export function clientKeyPair(seed: KeySeed, client: ClientId): KeyPair {
+  return derive(clientLabel(seed, client));
+}
+
+function clientLabel(seed: KeySeed, client: ClientId): string {
+  return `synod-pbft-client-key\u0000${String(seed)}\u0000${canonicalJson(client)}`;
+}
+
+/** The text a client signature covers: the canonical JSON of the request without its `csig` field. */
+export function requestText(request: Readonly<Record<string, unknown>>): string {
+  const rest: Record<string, unknown> = { ...request };
+  delete rest['csig'];
+  return canonicalJson(rest);
+}
+
+/**
+ * Sign a request (a client command naming its `client` and `op`) as its client: the request with
+ * its `csig` field set (base64url Ed25519 signature of {@link requestText}). The signature is part
+ * of the request, so a request digest covers it and it travels inside pre-prepares and certificates.
+ */
+export function signRequest<T extends { readonly client: ClientId }>(
+  seed: KeySeed,
+  request: T,
+): T & { readonly csig: string } {
+  signCalls++;
+  const text = requestText(request);
+  const csig = sign(null, Buffer.from(text), clientKeyPair(seed, request.client).privateKey).toString(
+    'base64url',
+  );
+  return { ...request, csig };
+}
+
+/** True when a request carries a valid signature (`csig`) of the client it names. Never throws. */
+export function verifyRequest(seed: KeySeed, request: unknown): boolean {
+  if (typeof request !== 'object' || request === null) return false;
+  const r = request as { client?: unknown; csig?: unknown };
+  if ((typeof r.client !== 'string' && typeof r.client !== 'number') || typeof r.csig !== 'string')
+    return false;
+  return verifyWith(clientLabel(seed, r.client), requestText(request as Record<string, unknown>), r.csig);
 }
 
 /**

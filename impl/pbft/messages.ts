@@ -6,9 +6,13 @@ import type { NodeId } from '../Node.js';
 import type { KvCommand } from '../multipaxos/kv.js';
 import { kvRequestError } from '../multipaxos/kv.js';
 import { canonicalJson } from '../sim/canonical.js';
-import { digestOf, verifyMessage, type KeySeed } from './crypto.js';
+import { digestOf, verifyMessage, verifyRequest, type KeySeed } from './crypto.js';
 
-/** What a sequence number is bound to: a client command, or `null` (the null request, a no-op). */
+/**
+ * What a sequence number is bound to: a client command, or `null` (the null request, a no-op).
+ * A command carries its client's signature (`csig`, crypto.ts `signRequest`); replicas accept
+ * only commands whose signature verifies ({@link clientSigned}).
+ */
 export type PbftValue = KvCommand | null;
 
 /** Every protocol message names the replica that signed it and carries its signature. */
@@ -19,7 +23,7 @@ export interface Signed {
   readonly sig: string;
 }
 
-/** A client request relayed (and signed) by the replica the client sent it to. */
+/** A client request (signed by its client: `request.csig`) relayed, and signed, by a replica. */
 export interface RequestMsg extends Signed {
   readonly type: 'request';
   readonly request: KvCommand;
@@ -182,14 +186,23 @@ export function wellFormed(m: unknown): m is PbftMessage {
   }
 }
 
-/** A pre-prepare that is well formed, signed by the primary of its view, and whose digest matches its request. */
+/** True for the null request or a command whose client signature (`csig`) verifies. */
+export function clientSigned(keySeed: KeySeed, value: PbftValue): boolean {
+  return value === null || verifyRequest(keySeed, value);
+}
+
+/**
+ * A pre-prepare that is well formed, signed by the primary of its view, whose digest matches its
+ * request, and whose request is the null request or signed by its client.
+ */
 export function validPrePrepare(c: Checker, pp: unknown): pp is PrePrepareMsg {
   return (
     wellFormed(pp) &&
     pp.type === 'pre-prepare' &&
     pp.replica === primaryOf(c.nodes, pp.view) &&
     pp.digest === digestOf(pp.value) &&
-    verifyMessage(c.keySeed, pp)
+    verifyMessage(c.keySeed, pp) &&
+    clientSigned(c.keySeed, pp.value)
   );
 }
 

@@ -1,24 +1,25 @@
-// Regression tests of the PBFT node against requests a faulty replica makes up (clients hold no
-// keys here, so a replica can relay any request): a made-up request that reuses a real client's op
-// number must neither shadow nor retire the real request, and its replies must not answer the
-// real client's op; requests it relays out of order or to the backups only must not make the
-// honest replicas change views.
+// Regression tests of the PBFT node against requests a faulty replica relays with a faulty client
+// `evil` (a client holds its own key, so together they can issue any request of `evil`'s; a replica
+// alone cannot make one up: requests are client-signed): a request of `evil` that reuses a real
+// client's op number must neither shadow nor retire the real request, and its replies must not
+// answer the real client's op; requests relayed out of order or to the backups only must not make
+// the honest replicas change views.
 
 import { describe, expect, test } from 'vitest';
 import type { Effect, NodeBehavior } from '../Node.js';
 import { simulate } from '../sim/index.js';
-import { signMessage } from './crypto.js';
+import { signMessage, signRequest } from './crypto.js';
 import type { PbftMessage, RequestMsg } from './messages.js';
 import { pbftNode, type PbftState } from './PbftNode.js';
-import { pbftClientRule } from './runtime.js';
+import { pbftClientRule, pbftSignRequest } from './runtime.js';
 
 const N4 = ['r1', 'r2', 'r3', 'r4'];
 
-/** r4's signed relay of a request no client sent, with client `evil` and op `op`. */
+/** r4's signed relay of a request its accomplice, client `evil`, signed with op `op`. */
 function madeUpRequest(op: number, from = 'r4'): RequestMsg {
   return signMessage<RequestMsg>(0, {
     type: 'request',
-    request: { f: 'write', key: 'evil', value: op, op, client: 'evil' },
+    request: signRequest(0, { f: 'write', key: 'evil', value: op, op, client: 'evil' }),
     replica: from,
   });
 }
@@ -73,6 +74,7 @@ function runAttack(behavior: ReturnType<typeof attacking>, seed: number) {
     duration: 20_000,
     network: { latency: { kind: 'uniform', min: 2, max: 20 } },
     workload: { rate: 4, until: 10_000, clients: 4, keys: 3, timeout: 20_000, ...pbftClientRule({}, N4) },
+    signRequest: (req) => pbftSignRequest(req, {}),
   });
   const finals = r.finalStates as Record<string, PbftState>;
   const honest = ['r1', 'r2', 'r3'];
@@ -121,13 +123,13 @@ describe('requests relayed by a faulty replica', () => {
   });
 });
 
-describe('a made-up request with a real client op number', () => {
+describe("a faulty client's request with a real client's op number", () => {
   test('does not shadow the real request at a replica (it still relays and watches it)', () => {
     const init = pbftNode.init({ id: 'r2', nodes: N4, params: {} }, undefined, 0);
     const s1 = pbftNode.onMessage(init.state, 'r4', madeUpRequest(5), 0).state;
     const step = pbftNode.onRequest(
       s1,
-      { op: 5, client: 1, request: { f: 'write', key: 'k1', value: 5 } },
+      pbftSignRequest({ op: 5, client: 1, request: { f: 'write', key: 'k1', value: 5 } }, {}),
       0,
     );
     const relayed = step.effects.filter((e) => e.kind === 'broadcast' && e.msg.type === 'request');
@@ -136,7 +138,7 @@ describe('a made-up request with a real client op number', () => {
   });
 
   test('in the simulator: every write acknowledged ok was executed (one faulty replica of 4)', () => {
-    // r4 answers every request it sees with a made-up one of the same op number (client `evil`).
+    // r4 answers every request it sees with one of client `evil` with the same op number.
     interface S {
       readonly inner: PbftState;
       readonly seen: Readonly<Record<number, true>>;
@@ -186,6 +188,7 @@ describe('a made-up request with a real client op number', () => {
         duration: 8000,
         network: { latency: { kind: 'uniform', min: 2, max: 20 } },
         workload: { rate: 8, until: 1000, clients: 8, keys: 3, timeout: 8000, ...pbftClientRule({}, N4) },
+        signRequest: (req) => pbftSignRequest(req, {}),
       });
       expect(r.status).toBe('ok');
       const executed = new Set<string>();

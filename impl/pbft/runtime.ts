@@ -1,12 +1,12 @@
 // What a runtime (the simulator, the CLI) needs to run PBFT besides the node: the trace header's
 // parameters (the effective f and every replica's public key, so that a trace checker can verify
 // signatures without knowing how keys are derived), the client rule (f+1 matching replies, re-send
-// to all when unanswered), and a few figures of a finished run (views entered, signatures made).
+// to all when unanswered), the client's signature on each request it issues, and a few figures of a finished run (views entered, signatures made).
 
-import type { NodeId } from '../Node.js';
+import type { ClientRequest, NodeId } from '../Node.js';
 import { parseByzantine, type ByzantineAssignment, type ByzantineState } from './byzantine.js';
-import { keyPair, verifyStats } from './crypto.js';
-import { resolvePbftParams } from './PbftNode.js';
+import { keyPair, signRequest, verifyStats } from './crypto.js';
+import { PBFT_PARAMS, resolvePbftParams } from './PbftNode.js';
 
 /** The parameters without the wrapper's `byzantine` (the honest node's view of them). */
 function honestParams(params: Readonly<Record<string, unknown>>): Record<string, unknown> {
@@ -48,6 +48,22 @@ export function pbftClientRule(
 ): { replies: number; retry: number } {
   const p = resolvePbftParams(honestParams(params), nodes.length);
   return { replies: p.faults + 1, retry: 2 * p.requestTimeoutMs };
+}
+
+/**
+ * A client request as its client issues it: the request (`req.request`) gains `csig`, the client's
+ * signature of the command `{ ...request, op, client }` (crypto.ts `signRequest`, keys derived
+ * from `keySeed` and the client id). Replicas accept no request without a valid one.
+ */
+export function pbftSignRequest<R extends object>(
+  req: ClientRequest<R>,
+  params: Readonly<Record<string, unknown>>,
+): ClientRequest<R> {
+  const keySeed = params['keySeed'];
+  const seed =
+    typeof keySeed === 'string' || typeof keySeed === 'number' ? keySeed : PBFT_PARAMS.keySeed.default;
+  const signed = signRequest(seed, { ...req.request, op: req.op, client: req.client });
+  return { ...req, request: { ...req.request, csig: signed.csig } };
 }
 
 /** The Byzantine replicas of `params` (empty when none), as an assignment. */

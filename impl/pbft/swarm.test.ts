@@ -6,7 +6,8 @@
 //   - rejection: every adversarial message an honest replica receives causes no effect in its step
 //     (from the trace: no send, decide, persist or timer event of that node at that time before its
 //     next input). An honest victim of equivocation cannot tell a validly signed conflicting
-//     pre-prepare: it may prepare it, but no honest replica may ever execute a made-up request;
+//     pre-prepare: it may prepare it, but no honest replica may ever execute a request its client
+//     did not sign;
 //   - completion: every client op (f+1 = 2 matching replies) ends `ok` by the end of the run.
 
 import { describe, expect, test } from 'vitest';
@@ -16,6 +17,7 @@ import { canonicalJson } from '../sim/canonical.js';
 import { Prng } from '../sim/prng.js';
 import { simulate, type Fault, type TraceSink } from '../sim/index.js';
 import { BYZANTINE_KINDS, type ByzantineKind } from './byzantine.js';
+import { verifyRequest } from './crypto.js';
 
 const RUNS = Number(process.env['PBFT_SWARM_RUNS'] ?? 500);
 const NODES = ['r1', 'r2', 'r3', 'r4'];
@@ -25,6 +27,9 @@ const UNSTABLE_MS = 1_000;
 const WORKLOAD_MS = 1_000;
 const RATE = 8;
 const DURATION = 8_000;
+
+/** The runs' key seed (the default): every executed request must carry its client's signature under it. */
+const KEY_SEED = protocols.pbft.defaults['keySeed'] as number;
 
 const KINDS = BYZANTINE_KINDS.filter((k) => k !== 'collude');
 
@@ -135,6 +140,7 @@ function runOne(kind: ByzantineKind, seed: number) {
       timeout: DURATION,
       ...entry.client(params, NODES),
     },
+    signRequest: (req) => entry.signRequest(req, params),
     trace: judge,
   });
   return { r, faulty, judged: judge.end() };
@@ -163,7 +169,7 @@ describe(`PBFT swarm: ${RUNS} seeds per Byzantine behaviour, 1 faulty replica of
       for (const n of honest)
         for (const [slot, v] of r.logs[n]!) {
           const text = canonicalJson(v);
-          if (text.includes('"client":"byzantine:')) failures.push(`${where}: ${n} executed ${text}`);
+          if (v !== null && !verifyRequest(KEY_SEED, v)) failures.push(`${where}: ${n} executed ${text}`);
           const prior = bySlot.get(slot);
           if (prior !== undefined && prior !== text)
             failures.push(`${where}: slot ${slot}: ${prior} vs ${text} (${n})`);

@@ -11,7 +11,7 @@ import { simulate } from '../sim/index.js';
 import { signMessage } from './crypto.js';
 import type { CheckpointMsg, PbftMessage, PrePrepareMsg, ViewChangeMsg } from './messages.js';
 import { pbftNode, type PbftState } from './PbftNode.js';
-import { pbftClientRule } from './runtime.js';
+import { pbftClientRule, pbftSignRequest } from './runtime.js';
 
 const N4 = ['r1', 'r2', 'r3', 'r4'];
 /** The view r4 names: the view after it is the largest safe integer, and r4 is its primary. */
@@ -72,6 +72,7 @@ test('a faulty view change for a huge view does not take the cluster there (view
         ],
       },
       workload: { rate: 4, until: 15_000, clients: 4, keys: 3, timeout: 30_000, ...pbftClientRule({}, N4) },
+      signRequest: (req) => pbftSignRequest(req, {}),
     });
     expect(r.status).toBe('ok');
     const finals = r.finalStates as Record<string, PbftState>;
@@ -113,7 +114,11 @@ test("a new primary behind the new view's stable checkpoint never assigns one se
   ] as const)
     apply(
       'r1',
-      pbftNode.onRequest(states['r1']!, { op, client, request: { f: 'write', key: 'k', value: op } }, 0),
+      pbftNode.onRequest(
+        states['r1']!,
+        pbftSignRequest({ op, client, request: { f: 'write', key: 'k', value: op } }, params),
+        0,
+      ),
     );
   while (queue.length > 0) {
     const m = queue.shift()!;
@@ -124,7 +129,11 @@ test("a new primary behind the new view's stable checkpoint never assigns one se
   expect([states['r2']!.lastExec, states['r2']!.low, states['r1']!.low]).toEqual([2, 0, 2]);
   apply(
     'r2',
-    pbftNode.onRequest(states['r2']!, { op: 3, client: 'c', request: { f: 'write', key: 'k', value: 3 } }, 0),
+    pbftNode.onRequest(
+      states['r2']!,
+      pbftSignRequest({ op: 3, client: 'c', request: { f: 'write', key: 'k', value: 3 } }, params),
+      0,
+    ),
   );
   queue.length = 0;
   const proof = ['r1', 'r3', 'r4'].map((r) => checkpoints.find((c) => c.replica === r && c.seq === 2)!);
@@ -150,7 +159,11 @@ test("a new primary behind the new view's stable checkpoint never assigns one se
   // A later request: before the fix r2 pre-prepared it at (1, 3) too, where c already was.
   apply(
     'r2',
-    pbftNode.onRequest(states['r2']!, { op: 4, client: 'd', request: { f: 'write', key: 'k', value: 4 } }, 0),
+    pbftNode.onRequest(
+      states['r2']!,
+      pbftSignRequest({ op: 4, client: 'd', request: { f: 'write', key: 'k', value: 4 } }, params),
+      0,
+    ),
   );
   const bySeq = new Map<string, string>();
   for (const pp of prePreparesOfR2) {

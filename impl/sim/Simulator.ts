@@ -132,6 +132,12 @@ export interface SimulationOptions<
    * read, e.g. PBFT's public keys (impl/protocols.ts `headerParams`).
    */
   headerParams?: Readonly<Record<string, unknown>>;
+  /**
+   * What a client does to each request it issues before a node gets it (default: nothing), e.g.
+   * PBFT clients sign it (impl/protocols.ts `signRequest`). Applied where a request is handed to
+   * `onRequest`, retries included; the trace's client events do not change.
+   */
+  signRequest?: (req: ClientRequest<Req>) => ClientRequest<Req>;
   /** Extra fields for the trace header's `x.simulator` (e.g. the command line). */
   traceInfo?: Readonly<Record<string, unknown>>;
 }
@@ -282,6 +288,7 @@ export function simulate<S, M, Req, Rep, P>(options: SimulationOptions<S, M, Req
 class Simulation<S, M, Req, Rep, P> {
   readonly #o: SimulationOptions<S, M, Req, Rep, P>;
   readonly #b: NodeBehavior<S, M, Req, Rep, P>;
+  readonly #signRequest: ((req: ClientRequest<Req>) => ClientRequest<Req>) | undefined;
   readonly #names: NodeId[];
   readonly #index = new Map<NodeId, number>();
   readonly #n: number;
@@ -361,6 +368,7 @@ class Simulation<S, M, Req, Rep, P> {
   constructor(o: SimulationOptions<S, M, Req, Rep, P>) {
     this.#o = o;
     this.#b = o.behavior;
+    this.#signRequest = o.signRequest;
     if (!Number.isSafeInteger(o.seed))
       throw new RangeError(`simulate: seed must be a safe integer, got ${o.seed}`);
     if (!(o.duration >= 0) || !Number.isFinite(o.duration))
@@ -724,7 +732,8 @@ class Simulation<S, M, Req, Rep, P> {
               : op.f === 'read'
                 ? { f: 'read', key: op.key }
                 : { f: 'write', key: op.key, value: op.value as number };
-          const req: ClientRequest<Req> = { op: op.op, client: op.process, request: request as Req };
+          const issued: ClientRequest<Req> = { op: op.op, client: op.process, request: request as Req };
+          const req = this.#signRequest === undefined ? issued : this.#signRequest(issued);
           this.#apply(i, this.#b.onRequest(this.#state[i]!, req, this.#now));
           return true;
         }
@@ -911,8 +920,8 @@ class Simulation<S, M, Req, Rep, P> {
         case 'reply': {
           const op = this.#ops[e.op - 1];
           if (op === undefined || op.outcome !== 'pending') break;
-          // A reply that names its client (PBFT) answers that client's op only: a faulty replica can
-          // get a made-up request with another client's op number executed.
+          // A reply that names its client (PBFT) answers that client's op only: op numbers are per
+          // client, so another client's request may carry the same op number.
           const client = (e as { client?: unknown }).client;
           if (client !== undefined && client !== op.process) break;
           const s = this.#q.alloc(this.#at(sampleLatency(this.#clientLatency, this.#prng)), REPLY);

@@ -1,7 +1,7 @@
 // A tiny deterministic network for testing PBFT replicas (and their Byzantine wrappers): virtual
 // time, one seeded PRNG (impl/sim/prng.ts), uniform latency (so delivery order is random), loss and
-// duplication, timers, crash/restart with durable variables, clients that follow the PBFT client
-// rule (f+1 matching replies), a safety watch over honest decisions, and a check that every
+// duplication, timers, crash/restart with durable variables, clients that sign their requests and
+// follow the PBFT client rule (f+1 matching replies), a safety watch over honest decisions, and a check that every
 // adversarial message an honest replica receives causes no effect. Not the simulator (impl/sim).
 
 import type { ClientRequest, Effect, NodeBehavior, NodeId, Step } from '../../Node.js';
@@ -9,6 +9,7 @@ import type { KvRequest } from '../../multipaxos/kv.js';
 import { canonicalJson } from '../../sim/canonical.js';
 import { Prng } from '../../sim/prng.js';
 import { ReplyCollector, type PbftReply } from '../client.js';
+import { pbftSignRequest } from '../runtime.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyBehavior = NodeBehavior<any, any, any, any, Record<string, unknown>>;
@@ -268,7 +269,8 @@ export class Driver {
   request(op: number, request: KvRequest, to: NodeId, client: string | number = `c${op}`): void {
     this.invoked.set(op, this.now);
     this.clientOf.set(op, client);
-    const req: ClientRequest<KvRequest> = { op, client, request };
+    // The client signs what it issues (pbftSignRequest): replicas take no unsigned request.
+    const req: ClientRequest<KvRequest> = pbftSignRequest({ op, client, request }, this.params);
     const send = (targets: readonly NodeId[]): void => {
       for (const id of targets) {
         if (!this.isUp(id)) continue;
