@@ -27,6 +27,7 @@ import type { Distribution, MetricResult, TraceContext, TraceEnd, TraceObserver 
 import { METRICS, classedName } from './catalog.js';
 import type { MetricName } from './catalog.js';
 import { Fidelity } from './Fidelity.js';
+import { SlotSchedule } from '../slotSchedule.js';
 import { Samples } from './Samples.js';
 import { Series } from './Series.js';
 
@@ -117,7 +118,7 @@ export class MetricsObserver implements TraceObserver<MetricResult[]> {
   private maxPrefixAll = 0;
 
   // Slots.
-  private readonly configs: Config[] = [];
+  private readonly configs: SlotSchedule<Config>;
   private readonly slots = new Map<number, SlotRec>();
   private doneBelow = 0;
   private readonly doneAbove = new Set<number>();
@@ -210,7 +211,7 @@ export class MetricsObserver implements TraceObserver<MetricResult[]> {
     if (this.pbft) for (const b of byzantineOf(header)) this.faulty[this.nodeIndex(b)] = true;
     for (let i = 0; i < this.names.length; i++) this.member[i] = true;
     this.liveMembers = this.names.length;
-    this.configs.push(configOf(0, header.quorum, header.nodes));
+    this.configs = new SlotSchedule(configOf(0, header.quorum, header.nodes));
     const cap = options.sampleCapacity;
     this.sampleCap = cap;
     this.quorumByOp = new Samples(cap);
@@ -331,7 +332,7 @@ export class MetricsObserver implements TraceObserver<MetricResult[]> {
     // measure from the first accept instead.
     const byOp = this.linkedOps > 0;
     const start = byOp ? 'invoke' : 'accept';
-    const qProblem = this.configs.find((c) => c.problem !== undefined)?.problem;
+    const qProblem = this.configs.entries.find((c) => c.problem !== undefined)?.problem;
     const noStart =
       this.invokes > 0
         ? 'no decided value carries an invoked client op, and no phase-2 accept preceded a decision'
@@ -659,7 +660,7 @@ export class MetricsObserver implements TraceObserver<MetricResult[]> {
       // are recorded, so "decided at a quorum" is f+1 replicas that executed the slot.
       if (rec.deciders.length < this.pbftF + 1) return;
     } else {
-      const config = this.configFor(rec.slot);
+      const config = this.configs.at(rec.slot);
       const q = config.quorums;
       if (q === undefined || rec.deciders.length < q.minQ2) return;
       if (
@@ -775,18 +776,12 @@ export class MetricsObserver implements TraceObserver<MetricResult[]> {
   private onReconfig(ev: ReconfigEvent, t: number): void {
     // Every node reports the same reconfiguration when it applies it: the first report of a slot
     // counts. A lagging node's late report of an older one must not replace a newer one, so the
-    // systems are kept in slot order (configFor takes the last one at or below a slot).
-    if (this.configs.some((c, k) => k > 0 && c.fromSlot === ev.slot)) return;
+    // systems are kept in slot order (`configs.at` takes the last one at or below a slot).
+    if (this.configs.reported(ev.slot) !== undefined) return;
     const members = ev.nodes ?? this.names.filter((_, i) => this.member[i] === true);
-    const config = configOf(ev.slot, ev.quorum, members);
-    const at = this.configs.findIndex((c) => c.fromSlot > ev.slot);
-    if (at >= 0) {
-      // Older than a reconfiguration already applied: it governs only the slots up to that one,
-      // and the membership stays the newer one's.
-      this.configs.splice(at, 0, config);
-      return;
-    }
-    this.configs.push(config);
+    // Older than a reconfiguration already applied: it governs only the slots up to that one,
+    // and the membership stays the newer one's.
+    if (!this.configs.add(configOf(ev.slot, ev.quorum, members))) return;
     if (ev.nodes === undefined) return;
     for (const n of ev.nodes) this.nodeIndex(n);
     const now = new Set(ev.nodes);
@@ -888,15 +883,6 @@ export class MetricsObserver implements TraceObserver<MetricResult[]> {
     }
   }
 
-  private configFor(slot: number): Config {
-    const cs = this.configs;
-    for (let k = cs.length - 1; k > 0; k--) {
-      const c = cs[k] as Config;
-      if (c.fromSlot <= slot) return c;
-    }
-    return cs[0] as Config;
-  }
-
   /** Recomputes the lag of the live members; integrates the old one; closes convergence waits. */
   private updateLag(t: number): void {
     let lo = Infinity;
@@ -942,7 +928,7 @@ export class MetricsObserver implements TraceObserver<MetricResult[]> {
     let reason: string | undefined;
     const blocking = this.faults.filter((f) => f.fault !== 'byzantine');
     const live = this.names.filter((_, i) => this.member[i] === true && this.crashed[i] !== true);
-    const q = this.configs[this.configs.length - 1] as Config;
+    const q = this.configs.latest;
     const stable = this.lastBoundary + delay;
     if (blocking.length > 0) {
       const f = blocking[0] as ActiveFault;

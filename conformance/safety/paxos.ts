@@ -13,6 +13,7 @@ import type { Ballot, TraceEvent, TraceHeader } from '../../traces/index.js';
 import { canonicalJson, commandsIn, opsIn } from '../commands.js';
 import { quorumsOf, type Quorums } from '../quorum.js';
 import type { InvariantResult, TraceEnd, TraceObserver, Violation } from '../types.js';
+import { SlotSchedule } from '../slotSchedule.js';
 import { windowOf, type Rec } from './window.js';
 
 /** The invariants this checker owns, in report order, with their one-line descriptions. */
@@ -194,23 +195,15 @@ export function createPaxosSafety(
   // reconfiguration's): a proposer among them promises itself when it prepares.
   let acceptorMask = headerQuorums === undefined ? 0 : maskOf(headerQuorums.members, nodeIndex);
   // The quorum system in force per slot: the header's from slot 0, then each reconfiguration's.
-  const configs: SlotConfig[] = [
-    {
-      fromSlot: 0,
-      quorums: headerQuorums,
-      problem: options.quorumProblem,
-      line: 1,
-      nodes: header.nodes,
-      key: '',
-    },
-  ];
-  const configAt = (slot: number): SlotConfig => {
-    for (let i = configs.length - 1; i > 0; i--) {
-      const c = configs[i] as SlotConfig;
-      if (c.fromSlot <= slot) return c;
-    }
-    return configs[0] as SlotConfig;
-  };
+  const configs = new SlotSchedule<SlotConfig>({
+    fromSlot: 0,
+    quorums: headerQuorums,
+    problem: options.quorumProblem,
+    line: 1,
+    nodes: header.nodes,
+    key: '',
+  });
+  const configAt = (slot: number): SlotConfig => configs.at(slot);
   // Highest slot judged under the schedule; a reconfiguration at or below it came too late.
   let judgedTop = -1;
   const noteJudged = (slot: number): void => {
@@ -226,7 +219,7 @@ export function createPaxosSafety(
     const key = canonicalJson({ quorum: ev.quorum, nodes: members });
     // Every node reports the same reconfiguration: the first report counts. A different system
     // for the same slot is not a report of it: judging under either one would be a guess.
-    const earlier = configs.find((c, k) => k > 0 && c.fromSlot === ev.slot);
+    const earlier = configs.reported(ev.slot);
     if (earlier !== undefined) {
       if (earlier.key !== key && conflictingReconfig === undefined) {
         conflictingReconfig = `the reconfigurations at lines ${earlier.line} and ${line} give slot ${ev.slot} different quorum systems (or memberships), so the system in force there is unknown`;
@@ -253,10 +246,7 @@ export function createPaxosSafety(
       }
     }
     if (quorums !== undefined) acceptorMask |= maskOf(quorums.members, nodeIndex);
-    const at = configs.findIndex((c) => c.fromSlot > ev.slot);
-    const entry: SlotConfig = { fromSlot: ev.slot, quorums, problem, line, nodes: members, key };
-    if (at < 0) configs.push(entry);
-    else configs.splice(at, 0, entry);
+    configs.add({ fromSlot: ev.slot, quorums, problem, line, nodes: members, key });
   }
   const keep = options.keepEvents ?? true;
   // The message rules read Paxos messages; other protocols get the decision and client rules only.
