@@ -870,14 +870,15 @@ class Simulation<S, M, Req, Rep, P> {
         case 'send': {
           const to = this.#index.get(e.to);
           if (to === undefined) throw new Error(`send to unknown node ${JSON.stringify(e.to)}`);
-          if ((e as { adversarial?: unknown }).adversarial === true) this.#sendAdversarial(i, to, e.msg);
+          if ((e as { adversarial?: unknown }).adversarial === true)
+            this.#send(i, to, e.msg, undefined, true);
           else this.#send(i, to, e.msg, this.#writer?.messageText(e.msg));
           break;
         }
         case 'broadcast': {
           if ((e as { adversarial?: unknown }).adversarial === true) {
             for (let to = 0; to < this.#n; to++)
-              if (to !== i || e.self === true) this.#sendAdversarial(i, to, e.msg);
+              if (to !== i || e.self === true) this.#send(i, to, e.msg, undefined, true);
             break;
           }
           // The message's text is made once for all its sends and receives.
@@ -938,31 +939,26 @@ class Simulation<S, M, Req, Rep, P> {
   }
 
   /**
-   * A send a Byzantine node marked adversarial: its trace `send` event, and every `recv` of it,
-   * carry `adversarial: true` (written through `event()`, not the writer's fast path).
+   * Sends `msg` from node i to node `to`. A send a Byzantine node marked `adversarial` is written
+   * with `adversarial: true`, and so is every `recv` of it (through `event()`, not the writer's
+   * fast path, which has no such field).
    */
-  #sendAdversarial(i: number, to: number, msg: M): void {
-    this.#adversarialSent++;
-    const id = this.#nextMsgId + 1;
-    this.#adversarialIds.add(id);
-    this.#trace?.event({
-      kind: 'send',
-      t: this.#now,
-      node: this.#names[i]!,
-      to: this.#names[to]!,
-      id,
-      msg: msg as never,
-      adversarial: true,
-    });
-    this.#send(i, to, msg, undefined, true);
-  }
-
-  #send(i: number, to: number, msg: M, text: string | undefined, traced = false): void {
+  #send(i: number, to: number, msg: M, text: string | undefined, adversarial = false): void {
     const id = ++this.#nextMsgId;
     this.#sent++;
     const tr = this.#trace;
-    if (traced) {
-      // written by #sendAdversarial
+    if (adversarial) {
+      this.#adversarialSent++;
+      this.#adversarialIds.add(id);
+      tr?.event({
+        kind: 'send',
+        t: this.#now,
+        node: this.#names[i]!,
+        to: this.#names[to]!,
+        id,
+        msg: msg as never,
+        adversarial: true,
+      });
     } else if (this.#writer !== undefined)
       this.#writer.send(this.#now, this.#names[i]!, this.#names[to]!, id, msg, text);
     else if (tr !== undefined)
