@@ -41,6 +41,56 @@ describe('intersects (properties)', () => {
   });
 });
 
+describe('intersects: counting families over different member lists (closed form)', () => {
+  // Two sub-lists of one universe of up to 8 names, in any order, with any:K, majority or all.
+  const side = (universe: string[]) =>
+    fc
+      .subarray(universe, { minLength: 1 })
+      .chain((ms) => fc.tuple(fc.shuffledSubarray(ms, { minLength: ms.length }), countText(ms.length)));
+  const countText = (n: number) =>
+    fc.oneof(
+      fc.constant('majority'),
+      fc.constant('all'),
+      fc.integer({ min: 1, max: n }).map((k) => `any:${k}`),
+    );
+  const twoSides = fc
+    .integer({ min: 1, max: 8 })
+    .map(names)
+    .chain((u) => fc.tuple(fc.constant(u), side(u), side(u)));
+
+  test.prop([twoSides], { numRuns: 400 })(
+    'agrees with brute force, and the witness is the first in sorted order',
+    ([u, [m1, t1], [m2, t2]]) => {
+      const f1 = parseQuorumFamily(t1, m1, 'q1');
+      const f2 = parseQuorumFamily(t2, m2, 'q2');
+      const r = intersects(f1, f2);
+      const firstS = f1.minimal().find((q) => f2.has(u.filter((m) => !q.includes(m))));
+      expect(r.ok).toBe(firstS === undefined);
+      if (!r.ok) {
+        expect(r.q1).toEqual(firstS);
+        expect(r.q2).toEqual(f2.minimal().find((q) => q.every((m) => !firstS!.includes(m))));
+      }
+    },
+  );
+
+  it('answers for hundreds of members (enumeration would be out of reach)', () => {
+    const u = names(300);
+    const east = u.slice(0, 200);
+    const west = u.slice(100);
+    // any 150 of east against any 150 of west: S can keep 100 of its members outside west, so it
+    // needs 50 shared ones, leaving 150 of west free: they miss each other.
+    const r = intersects(parseQuorumFamily('any:150', east, 'q1'), parseQuorumFamily('any:150', west, 'q2'));
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.q1).toEqual(east.slice(0, 150));
+      expect(r.q2).toEqual(west.slice(50, 200));
+    }
+    expect(
+      intersects(parseQuorumFamily('any:150', east, 'q1'), parseQuorumFamily('any:151', west, 'q2')).ok,
+    ).toBe(true);
+  });
+});
+
 describe('families (properties)', () => {
   test.prop([family], { numRuns: 300 })('has is monotone', ({ n, f }) => {
     const t = table(f, names(n));

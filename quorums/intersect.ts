@@ -17,13 +17,7 @@ export function intersects(q1: QuorumFamily, q2: QuorumFamily): Intersection {
   const universe = [...new Set([...q1.members, ...q2.members])];
   const a = countOf(q1);
   const b = countOf(q2);
-  if (a !== undefined && b !== undefined && sameSet(q1.members, q2.members)) {
-    // Any K1 and any K2 of N meet exactly when K1 + K2 > N.
-    if (a + b > q1.members.length) return { ok: true };
-    const first = q1.members.slice(0, a);
-    const rest = new Set(first);
-    return { ok: false, q1: first, q2: q2.members.filter((m) => !rest.has(m)).slice(0, b) };
-  }
+  if (a !== undefined && b !== undefined) return countingPair(q1.members, a, q2.members, b);
   let firstSide: QuorumFamily[];
   try {
     return scan(q1, q2, universe, false);
@@ -132,7 +126,37 @@ function countOf(f: QuorumFamily): number | undefined {
   return f instanceof ShapedFamily && f.shape.kind === 'count' ? f.shape.need : undefined;
 }
 
-function sameSet(a: readonly string[], b: readonly string[]): boolean {
-  const s = new Set(a);
-  return a.length === b.length && b.every((m) => s.has(m));
+/**
+ * Any `a` of `m1` against any `b` of `m2`, in closed form (on one member list: they meet exactly
+ * when a + b > N). A phase-1 set S misses some phase-2 quorum exactly when at most |m2| - b of its
+ * members are in m2; the first such S in sorted order is found greedily (take each member of m1 in
+ * turn when the rest can still be completed), and the phase-2 side of the witness is the first b
+ * members of m2 outside S.
+ */
+function countingPair(m1: readonly string[], a: number, m2: readonly string[], b: number): Intersection {
+  const cap = m2.length - b; // members of m2 that S may take
+  if (a > m1.length || cap < 0) return { ok: true }; // a side without any quorum
+  const inM2 = new Set(m2);
+  const shared = m1.map((m) => inM2.has(m));
+  // Members of m1 after position i: outside m2, and in m2.
+  const freeAfter = new Array<number>(m1.length + 1).fill(0);
+  const sharedAfter = new Array<number>(m1.length + 1).fill(0);
+  for (let i = m1.length - 1; i >= 0; i--) {
+    freeAfter[i] = freeAfter[i + 1]! + (shared[i] ? 0 : 1);
+    sharedAfter[i] = sharedAfter[i + 1]! + (shared[i] ? 1 : 0);
+  }
+  const s: string[] = [];
+  let used = 0;
+  for (let i = 0; i < m1.length && s.length < a; i++) {
+    const usedIf = used + (shared[i] ? 1 : 0);
+    if (usedIf > cap) continue;
+    const left = a - s.length - 1;
+    if (left <= freeAfter[i + 1]! + Math.min(sharedAfter[i + 1]!, cap - usedIf)) {
+      s.push(m1[i]!);
+      used = usedIf;
+    }
+  }
+  if (s.length < a) return { ok: true };
+  const taken = new Set(s);
+  return { ok: false, q1: s, q2: m2.filter((m) => !taken.has(m)).slice(0, b) };
 }
