@@ -94,12 +94,13 @@ describe('quorumsOf', () => {
       expect(q.isQ1(new Set(['n1', 'n2', 'n3', 'n4']).values())).toBe(true);
     });
 
-    it("a slot's class picks the phase-2 quorums; an unknown class takes any class's", () => {
+    it("a slot's class picks the phase-2 quorums; no class takes any class's, an unknown one every class's", () => {
       expect(q.isQ2(['n1', 'n2'], 'routine')).toBe(true);
       expect(q.isQ2(['n1', 'n2'], 'critical')).toBe(false);
       expect(q.isQ2(['n1', 'n2', 'n3'], 'critical')).toBe(true);
       expect(q.isQ2(['n1', 'n2'])).toBe(true);
-      expect(q.isQ2(['n1', 'n2'], 'other')).toBe(true);
+      expect(q.isQ2(['n1', 'n2'], 'critcal')).toBe(false);
+      expect(q.isQ2(['n1', 'n2', 'n3'], 'critcal')).toBe(true);
       expect(q.isQ2(new Set(['n1', 'n2']).values())).toBe(true);
       expect(q.isQ2(['n1'])).toBe(false);
       expect(q.minQ2).toBe(2);

@@ -14,8 +14,9 @@ export interface Quorums {
   readonly members: readonly string[];
   isQ1(nodes: Iterable<string>): boolean;
   /**
-   * `cls`: the criticality class of the slot under a `classes` system; ignored otherwise. An
-   * unknown or undefined class accepts a phase-2 quorum of any class.
+   * `cls`: the criticality class of the slot under a `classes` system; ignored otherwise. No class
+   * (undefined) accepts a phase-2 quorum of any class; a class the system does not define needs a
+   * phase-2 quorum of every class (a misspelt class cannot hide a missing quorum).
    */
   isQ2(nodes: Iterable<string>, cls?: string): boolean;
   /** Smallest number of members a phase-2 quorum can have. */
@@ -107,7 +108,7 @@ function classesOf(classes: Readonly<Record<string, QuorumSystem>>, nodes: reado
       const known = cls === undefined ? undefined : byClass.get(cls);
       if (known !== undefined) return known.isQ2(it);
       const set = [...it];
-      return all.some((q) => q.isQ2(set));
+      return cls === undefined ? all.some((q) => q.isQ2(set)) : all.every((q) => q.isQ2(set));
     },
     minQ2: Math.min(...all.map((q) => q.minQ2)),
     classes: names,

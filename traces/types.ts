@@ -481,7 +481,7 @@ export type GridQuorum = {
   x?: Record<string, unknown>;
 };
 
-/** Adaptive quorums by criticality class: a phase-1 quorum must be a phase-1 quorum of every class (so it meets every phase-2 quorum any slot could have used); a slot of class C is decided by a phase-2 quorum of C. A slot whose class is unknown is accepted with a phase-2 quorum of any class. */
+/** Adaptive quorums by criticality class: a phase-1 quorum must be a phase-1 quorum of every class (so it meets every phase-2 quorum any slot could have used); a slot of class C is decided by a phase-2 quorum of C. A slot whose accept names no class is accepted with a phase-2 quorum of any class; one naming a class the system does not define needs a phase-2 quorum of every class. */
 export type ClassesQuorum = {
   kind: 'classes';
   /** The quorum system of each class, by class name. */

@@ -187,6 +187,17 @@ describe('criticality classes: a slot is decided by a phase-2 quorum of its clas
     const r = check(header(classes), [...leadWithAll(), ...slot(0, 'a', [])]);
     expect(violated(r)).toEqual([]);
   });
+
+  it('a class the system does not define needs a phase-2 quorum of every class (a typo hides nothing)', () => {
+    const typo = check(header(classes), [...leadWithAll(), ...slot(0, 'a', [], 'critcal')]);
+    expect(violated(typo)).toEqual(['quorum']);
+    expect(get(typo, 'quorum').violation!.message).toBe(
+      'n1 decided slot 0 with votes for that value from only n1 at ballot (1, n1): not a phase-2 quorum (classes critical, routine; the accept names class "critcal", which the system does not define, so it needs a phase-2 quorum of every class).',
+    );
+    // Two votes of three are a phase-2 quorum of both classes.
+    const r = check(header(classes), [...leadWithAll(), ...slot(0, 'a', ['n2'], 'critcal')]);
+    expect(violated(r)).toEqual([]);
+  });
 });
 
 describe('adaptive simulator traces (reconfigurations every 200 ms, 10% critical ops)', () => {

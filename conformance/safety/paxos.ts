@@ -753,7 +753,7 @@ export function createPaxosSafety(
           message:
             best === undefined
               ? `${name} decided slot ${slot} but no acceptor had voted for that value.`
-              : `${name} decided slot ${slot} with votes for that value from only ${namesOf(best.voters, names).join(', ')} at ballot ${fmtBallot(best.round, best.node)}: not a phase-2 quorum (${quorums.describe}${best.cls === undefined ? '' : `, class ${best.cls}`}).`,
+              : `${name} decided slot ${slot} with votes for that value from only ${namesOf(best.voters, names).join(', ')} at ballot ${fmtBallot(best.round, best.node)}: not a phase-2 quorum (${quorums.describe}${classNote(best.cls, quorums.classes)}).`,
           slot,
           ...(ballot === undefined ? {} : { ballot }),
           nodes: [name],
@@ -766,6 +766,13 @@ export function createPaxosSafety(
   }
 
   let sawProposals = false;
+
+  /** The class part of a quorum violation's message. */
+  function classNote(cls: string | undefined, classes: readonly string[] | undefined): string {
+    if (cls === undefined || classes === undefined) return '';
+    if (classes.includes(cls)) return `, class ${cls}`;
+    return `; the accept names class ${JSON.stringify(cls)}, which the system does not define, so it needs a phase-2 quorum of every class`;
+  }
 
   /** Applies the global decided log in slot order (client-level checks) and drops settled slots. */
   function applyLog(line: number): void {
