@@ -201,4 +201,26 @@ describe('synod conform', () => {
     expect(r.code).toBe(150);
     expect(r.stderr).toMatch(/latency/);
   });
+
+  it('--jobs: several traces on worker threads give the same report as one after the other', () => {
+    // The corpus: conforming, violating and malformed traces (the worst verdict is malformed).
+    const corpus = join(ROOT, 'traces/corpus');
+    const one = synod(['conform', corpus, '--json', '--deterministic', '--jobs', '1']);
+    const three = synod(['conform', corpus, '--json', '--deterministic', '--jobs', '3']);
+    expect(one.code).toBe(150);
+    expect(three.code).toBe(one.code);
+    const parsed = JSON.parse(three.stdout) as { traces: { source: string }[] };
+    expect(parsed.traces.length).toBeGreaterThan(10);
+    expect(three.stdout).toBe(one.stdout);
+  });
+
+  it('--jobs takes a whole number or auto', () => {
+    for (const bad of ['0', 'x', '2.5']) {
+      const r = synod(['conform', example, '--jobs', bad]);
+      expect(r.code).toBe(150);
+      expect(r.stderr).toMatch(/--jobs/);
+      expect(r.stderr.trim().split('\n')).toHaveLength(2); // the error and the --help hint
+    }
+    expect(synod(['conform', example, '--jobs', 'auto']).code).toBe(0);
+  });
 });

@@ -2,6 +2,7 @@
 // protocol, the metrics and (for the HTML report) the timeline, then hold the metrics to the
 // thresholds. The result is data; the CLI and the reports only render it.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { readTrace } from '../traces/index.js';
 import type { TraceEvent, TraceHeader, TraceSource } from '../traces/index.js';
@@ -13,6 +14,7 @@ import { createPbftSafety } from './safety/pbft.js';
 import { applyThresholds, parseThresholds } from './thresholds.js';
 import type { Thresholds } from './thresholds.js';
 import { createTimeline } from './timeline.js';
+import { runPool, workersAvailable } from './pool.js';
 import { VERDICT_EXIT, VERDICT_RANK } from './types.js';
 import type {
   ConformResult,
@@ -41,6 +43,14 @@ export interface ConformOptions {
   onProgress?: (progress: ConformProgress) => void;
   /** The synod version to record (default: read from package.json). */
   toolVersion?: string;
+  /**
+   * Traces checked at once: this thread and `jobs - 1` worker threads (default 1: one after the
+   * other in this thread). `auto`: one per core when the traces add up to at least 16 MB (below
+   * that, starting a worker costs more than it saves), else 1. Results come in input order
+   * whatever the number; a stream input, a single trace, or running from TypeScript source (no
+   * built worker script) checks in this thread.
+   */
+  jobs?: number | 'auto';
 }
 
 /** Progress of {@link conform}. */
@@ -84,10 +94,28 @@ export async function conform(
     sources.push({ name: '<stream>', source: input as TraceSource });
   }
   const startedAt = new Date().toISOString();
-  const traces: TraceConformance[] = [];
-  for (let i = 0; i < sources.length; i++) {
-    const s = sources[i] as { name: string; source: TraceSource };
-    traces.push(await conformOne(s.name, s.source, thresholds, options, i + 1, sources.length));
+  const jobs = Math.min(jobsFor(options.jobs ?? 1, sources), sources.length);
+  let traces: TraceConformance[] = [];
+  if (jobs > 1 && sources.every((s) => typeof s.source === 'string') && workersAvailable()) {
+    traces = await runPool(
+      sources.map((s, i) => ({ name: s.name, path: s.source as string, index: i + 1, of: sources.length })),
+      jobs,
+      {
+        thresholds,
+        timeline: options.timeline === true,
+        timelineMaxEvents: options.timelineMaxEvents,
+        stabilizationMs: options.stabilizationMs,
+        maxErrors: options.maxErrors,
+        deterministic: options.deterministic === true,
+      },
+      options.onProgress,
+      (t) => conformOne(t.name, t.path, thresholds, options, t.index, t.of),
+    );
+  } else {
+    for (let i = 0; i < sources.length; i++) {
+      const s = sources[i] as { name: string; source: TraceSource };
+      traces.push(await conformOne(s.name, s.source, thresholds, options, i + 1, sources.length));
+    }
   }
   const verdict = traces.reduce<Verdict>(
     (worst, t) => (VERDICT_RANK[t.verdict] > VERDICT_RANK[worst] ? t.verdict : worst),
@@ -122,11 +150,14 @@ export function loadThresholds(file: string): Thresholds {
   }
 }
 
-async function conformOne(
+/** Checks one trace (also the work of a pool worker). */
+export async function conformOne(
   name: string,
   source: TraceSource,
   thresholds: Thresholds | undefined,
-  options: ConformOptions,
+  options: Omit<ConformOptions, 'thresholds' | 'timelineMaxEvents'> & {
+    timelineMaxEvents?: number | undefined;
+  },
   index: number,
   of: number,
 ): Promise<TraceConformance> {
@@ -198,6 +229,23 @@ async function conformOne(
         ? { seconds: 0, eventsPerSecond: 0, peakRssBytes: 0 }
         : { seconds, eventsPerSecond: seconds > 0 ? events / seconds : 0, peakRssBytes: peakRss },
   };
+}
+
+/** Worker threads pay off only when there is enough to read (see {@link ConformOptions.jobs}). */
+const AUTO_JOBS_MIN_BYTES = 16 * 1024 * 1024;
+
+function jobsFor(jobs: number | 'auto', sources: ReadonlyArray<{ source: TraceSource }>): number {
+  if (jobs !== 'auto') return jobs;
+  let bytes = 0;
+  for (const s of sources) {
+    if (typeof s.source !== 'string') return 1;
+    try {
+      bytes += statSync(s.source).size;
+    } catch {
+      // unreadable: its own error comes when it is read
+    }
+  }
+  return bytes >= AUTO_JOBS_MIN_BYTES ? availableParallelism() : 1;
 }
 
 /** The safety checker for a trace's protocol: PBFT's for `pbft`, the Paxos family's for the rest. */

@@ -58,6 +58,8 @@ Options:
   --stabilization D    delay after the last fault ends before pending requests must be decided
                        (default 1000 ms; e.g. 2s, 500ms)
   --max-errors N       stop reading a malformed trace after N errors (default 20)
+  --jobs N|auto        traces checked at once, one thread each (default auto: one per core
+                       when the traces add up to 16 MB or more, else 1); same report for any N
   --json               print the result object as JSON on stdout instead of the terminal report
   --deterministic      leave timings and the start time out of the reports (for golden files)
 
@@ -103,9 +105,21 @@ function parseDelay(raw: string): number {
   return m[2] === 's' ? n * 1000 : m[2] === 'min' ? n * 60_000 : n;
 }
 
-function progressLine(p: ConformProgress, rate: number): string {
+function progressLine(p: ConformProgress, events: number, rate: number): string {
   const of = p.of > 1 ? ` [${p.index}/${p.of}]` : '';
-  return `conform${of} ${p.source}: ${p.events.toLocaleString('en-US')} events (${Math.round(rate).toLocaleString('en-US')}/s)`;
+  return `conform${of} ${p.source}: ${events.toLocaleString('en-US')} events (${Math.round(rate).toLocaleString('en-US')}/s)`;
+}
+
+function parseJobs(raw: string | undefined): number | 'auto' {
+  if (raw === undefined || raw === 'auto') return 'auto';
+  if (!/^\s*\d+\s*$/.test(raw)) {
+    throw new UsageError(
+      'E_ARG_VALUE',
+      `--jobs must be a whole number or auto, got ${JSON.stringify(raw)}`,
+      NAME,
+    );
+  }
+  return intArg(NAME, '--jobs', raw, 1, 256);
 }
 
 async function run(args: string[], io: Io): Promise<number> {
@@ -115,6 +129,7 @@ async function run(args: string[], io: Io): Promise<number> {
     thresholds: { type: 'string' },
     stabilization: { type: 'string' },
     'max-errors': { type: 'string' },
+    jobs: { type: 'string' },
     json: { type: 'boolean' },
     deterministic: { type: 'boolean' },
   });
@@ -130,14 +145,21 @@ async function run(args: string[], io: Io): Promise<number> {
   const stabilizationMs =
     values['stabilization'] === undefined ? 1000 : parseDelay(values['stabilization'] as string);
 
-  let started = performance.now();
+  const jobs = parseJobs(values['jobs'] as string | undefined);
+
+  // Events read so far, per trace: with several jobs, progress reports of traces interleave, and
+  // the line shows the latest trace and the rate over all of them.
+  const started = performance.now();
+  const readSoFar = new Map<number, number>();
+  let total = 0;
   let lastShown = 0;
   const onProgress = (p: ConformProgress): void => {
+    total += p.events - (readSoFar.get(p.index) ?? 0);
+    readSoFar.set(p.index, p.events);
     const now = performance.now();
-    if (p.events === 0) started = now;
     if (now - lastShown < (io.isTTY ? 200 : 5000)) return;
     lastShown = now;
-    const line = progressLine(p, (p.events / Math.max(1, now - started)) * 1000);
+    const line = progressLine(p, p.events, (total / Math.max(1, now - started)) * 1000);
     if (io.isTTY) io.err(`\r${line.slice(0, io.columns - 1)}\x1b[K`);
     else io.err(`${line}\n`);
   };
@@ -151,6 +173,7 @@ async function run(args: string[], io: Io): Promise<number> {
       deterministic: values['deterministic'] === true,
       onProgress,
       toolVersion: version(),
+      jobs,
     });
   } catch (e) {
     if (e instanceof ConformInputError)
