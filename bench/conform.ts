@@ -1,10 +1,11 @@
 // `npm run bench` (conformance part): a synthetic Multi-Paxos trace of 1 and 10 million events
 // (bench/synthetic.ts) checked by `synod conform` in a fresh process: events checked per second
-// (safety checks plus metrics) and peak memory, which must stay flat as the trace grows.
+// (safety checks plus metrics) and peak memory, which must stay flat as the trace grows; and four
+// 250,000-event traces checked one after the other (--jobs 1) and side by side (--jobs = cores).
 
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeSyntheticTrace } from './synthetic.js';
@@ -32,24 +33,28 @@ export function runConformBench(options: { runs: number; json: boolean; sizes?: 
   const bin = fileURLToPath(new URL('../cli/bin.js', import.meta.url));
   const dir = mkdtempSync(path.join(tmpdir(), 'synod-conform-bench-'));
   const rows: ConformRow[] = [];
+  /** `synod conform ARGS --json` in a fresh process: wall seconds and the result. */
+  const timed = (args: string[]): { seconds: number; out: string } => {
+    const t0 = performance.now();
+    let out: string;
+    try {
+      out = execFileSync(process.execPath, [bin, 'conform', ...args, '--json'], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 28,
+        stdio: ['ignore', 'pipe', 'ignore'], // progress lines stay out of the bench output
+      });
+    } catch (e) {
+      out = (e as { stdout?: string }).stdout ?? '';
+    }
+    return { seconds: (performance.now() - t0) / 1000, out };
+  };
   try {
     for (const size of options.sizes ?? [1_000_000, 10_000_000]) {
       const file = path.join(dir, `synthetic-${size}.ndjson`);
       const events = writeSyntheticTrace(file, { events: size });
       const samples: Array<{ seconds: number; rss: number; verdict: string }> = [];
       for (let i = 0; i < options.runs; i++) {
-        const t0 = performance.now();
-        let out: string;
-        try {
-          out = execFileSync(process.execPath, [bin, 'conform', file, '--json'], {
-            encoding: 'utf8',
-            maxBuffer: 1 << 28,
-            stdio: ['ignore', 'pipe', 'ignore'], // progress lines stay out of the bench output
-          });
-        } catch (e) {
-          out = (e as { stdout?: string }).stdout ?? '';
-        }
-        const seconds = (performance.now() - t0) / 1000;
+        const { seconds, out } = timed([file, '--jobs', '1']);
         const r = JSON.parse(out) as { verdict: string; traces: Array<{ stats: { peakRssBytes: number } }> };
         samples.push({ seconds, rss: r.traces[0]?.stats.peakRssBytes ?? 0, verdict: r.verdict });
       }
@@ -70,6 +75,42 @@ export function runConformBench(options: { runs: number; json: boolean; sizes?: 
         );
         console.log(
           `  ${row.verdict}: median ${row.medianSeconds.toFixed(2)} s, ${fmt(row.eventsPerSecond)} events/s; peak RSS ${row.peakRssMiB.toFixed(0)} MiB`,
+        );
+      }
+    }
+    // Several traces: one thread, then one per core.
+    const many = path.join(dir, 'many');
+    mkdirSync(many);
+    let manyEvents = 0;
+    for (let k = 0; k < 4; k++) {
+      manyEvents += writeSyntheticTrace(path.join(many, `t${k}.ndjson`), { events: 250_000 });
+    }
+    const cores = availableParallelism();
+    for (const jobs of [1, cores]) {
+      const samples: Array<{ seconds: number; verdict: string; rss: number }> = [];
+      for (let i = 0; i < options.runs; i++) {
+        const { seconds, out } = timed([many, '--jobs', String(jobs)]);
+        const r = JSON.parse(out) as { verdict: string; traces: Array<{ stats: { peakRssBytes: number } }> };
+        const rss = Math.max(...r.traces.map((t) => t.stats.peakRssBytes));
+        samples.push({ seconds, verdict: r.verdict, rss });
+      }
+      const seconds = median(samples.map((s) => s.seconds));
+      const row: ConformRow = {
+        workload: `conform-4x250k-jobs${jobs}`,
+        events: manyEvents,
+        megabytes: readdirSync(many).reduce((a, f) => a + statSync(path.join(many, f)).size, 0) / 2 ** 20,
+        verdict: samples[0]?.verdict ?? '?',
+        medianSeconds: seconds,
+        eventsPerSecond: manyEvents / seconds,
+        peakRssMiB: Math.max(...samples.map((s) => s.rss)) / 2 ** 20,
+      };
+      rows.push(row);
+      if (!options.json) {
+        console.log(
+          `\nsynod conform on 4 synthetic traces of 250,000 events (${row.megabytes.toFixed(0)} MB), --jobs ${jobs} (${cores} cores), whole process, ${options.runs} runs`,
+        );
+        console.log(
+          `  ${row.verdict}: median ${seconds.toFixed(2)} s, ${fmt(row.eventsPerSecond)} events/s; peak RSS ${row.peakRssMiB.toFixed(0)} MiB`,
         );
       }
     }
