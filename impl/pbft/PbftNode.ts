@@ -59,6 +59,13 @@
 // what it collected from others (prepares, commits, checkpoints) is volatile and comes back through
 // re-sends. A null `stable.snapshot` (it had not fetched the state yet) makes it fetch again.
 //
+// Bounded state: whatever views and seqs a faulty replica names in validly signed messages, an
+// honest replica keeps one view change per replica (its highest view; the f+1 rule, the 2f+1 of a
+// new view and the stall timer count each replica once, at its latest view), checkpoints in the
+// window plus at most L/K + 1 per replica above it (its highest: what an honest replica offers at
+// a time, so a laggard still gathers 2f+1 matching ones), and answers one `fetch` per requester per
+// re-send interval (no amplification; a laggard whose state was lost fetches again).
+//
 // Clients sign their requests (the paper's client signatures): a request carries `csig`, its
 // client's Ed25519 signature (keys derived from keySeed and the client id, crypto.ts), inside the
 // request itself, so the request digest covers it and it travels in pre-prepares and certificates.
@@ -247,7 +254,11 @@ export interface PbftState {
   readonly clients: Readonly<Record<string, ClientRecord>>;
   /** Durable: what was executed at each seq above `low`. */
   readonly executed: Readonly<Record<number, PbftValue>>;
-  /** Checkpoint messages above `low`, by seq and replica. */
+  /**
+   * Checkpoint messages above `low`, by seq and replica: those in the window (low, low + L], and
+   * above the high water mark at most `farCheckpoints` (L/K + 1) per replica, its highest (so what
+   * one replica makes this one keep is bounded, whatever seqs it names).
+   */
   readonly checkpoints: Readonly<Record<number, Readonly<Record<NodeId, CheckpointMsg>>>>;
   /** Own snapshots at checkpoints above `low` (served once stable). */
   readonly snapshots: Readonly<Record<number, Snapshot>>;
@@ -260,8 +271,12 @@ export interface PbftState {
   readonly pending: Readonly<Record<string, PendingRequest>>;
   /** The request (its `requestKey`) the request timer watches, or null when it is not running. */
   readonly timedOp: string | null;
-  /** Valid view changes for the current view (while changing) and higher views, by view and replica. */
-  readonly viewChanges: Readonly<Record<number, Readonly<Record<NodeId, ViewChangeMsg>>>>;
+  /**
+   * The latest valid view change of each replica (own included), for the current view (while
+   * changing) or a higher one: one per replica, its highest view (a newer one replaces the older).
+   * The f+1 rule, the 2f+1 new-view quorum and the stall timer need no more.
+   */
+  readonly viewChanges: Readonly<Record<NodeId, ViewChangeMsg>>;
   /** Own latest view change (durable). */
   readonly ownVc: ViewChangeMsg | null;
   /** The new view that started the current view (the primary re-sends it to late replicas). */
@@ -275,6 +290,11 @@ export interface PbftState {
    */
   readonly vcStall: boolean;
   readonly retryArmed: boolean;
+  /**
+   * Replicas whose `fetch` this replica answered since its last retry tick: one state reply per
+   * requester per re-send interval (a faulty replica's repeated fetches amplify nothing).
+   */
+  readonly fetchServed: Readonly<Record<NodeId, true>>;
 }
 
 type Eff = Effect<PbftMessage, unknown>;
@@ -327,6 +347,23 @@ function checker(s: PbftState): Checker {
 const primary = (s: PbftState, view = s.view): NodeId => primaryOf(s.nodes, view);
 const isPrimary = (s: PbftState): boolean => primary(s) === s.id;
 const inWindow = (s: PbftState, seq: number): boolean => seq > s.low && seq <= s.low + s.params.logWindow;
+
+/**
+ * Checkpoints kept per replica above the high water mark: L/K + 1, what one honest replica offers
+ * at a time (its stable checkpoint and the checkpoints of its window above it), so a laggard keeps
+ * every checkpoint an up-to-date replica re-sends and can still gather 2f+1 matching ones.
+ */
+const farCheckpoints = (s: PbftState): number =>
+  Math.floor(s.params.logWindow / s.params.checkpointInterval) + 1;
+
+/** The seqs above the high water mark at which `replica`'s checkpoint is held, lowest first. */
+function farCheckpointSeqs(s: PbftState, replica: NodeId): number[] {
+  const high = s.low + s.params.logWindow;
+  const out: number[] = [];
+  for (const [k, byReplica] of Object.entries(s.checkpoints))
+    if (Number(k) > high && byReplica[replica] !== undefined) out.push(Number(k));
+  return out.sort((a, b) => a - b); // (keys above 2^32 - 2 iterate in insertion order)
+}
 
 /** Sign as this replica. */
 function signed<T extends PbftMessage>(s: PbftState, body: Omit<T, 'sig' | 'replica'>): T {
@@ -602,6 +639,16 @@ function adoptState(s0: PbftState, snapshot: Snapshot, ctx: Ctx): PbftState {
 // ---------------------------------------------------------------------------------------------
 // View change.
 
+/** The held view changes for `view` or higher. */
+function viewChangesFrom(
+  vcs: Readonly<Record<NodeId, ViewChangeMsg>>,
+  view: number,
+): Record<NodeId, ViewChangeMsg> {
+  const out: Record<NodeId, ViewChangeMsg> = {};
+  for (const [r, m] of Object.entries(vcs)) if (m.view >= view) out[r] = m;
+  return out;
+}
+
 /** Leave the current view for `view`: send a view change with the prepared certificates. */
 function startViewChange(s0: PbftState, view: number, ctx: Ctx): PbftState {
   let s = s0;
@@ -614,9 +661,8 @@ function startViewChange(s0: PbftState, view: number, ctx: Ctx): PbftState {
     proof: [...s.stableProof],
     prepared,
   });
-  const viewChanges: Record<number, Readonly<Record<NodeId, ViewChangeMsg>>> = {};
-  for (const [k, v] of Object.entries(s.viewChanges)) if (Number(k) >= view) viewChanges[Number(k)] = v;
-  viewChanges[view] = { ...viewChanges[view], [s.id]: vc };
+  const viewChanges = viewChangesFrom(s.viewChanges, view);
+  viewChanges[s.id] = vc;
   if (s.timedOp !== null) ctx.eff.push({ kind: 'cancelTimer', name: PBFT_TIMERS.request });
   if (s.vcTimerArmed) ctx.eff.push({ kind: 'cancelTimer', name: PBFT_TIMERS.viewChange });
   ctx.persist('view', { view, active: false });
@@ -640,17 +686,18 @@ function startViewChange(s0: PbftState, view: number, ctx: Ctx): PbftState {
 function onViewChanges(s0: PbftState, ctx: Ctx): PbftState {
   let s = s0;
   // f+1 replicas want views above ours: join the smallest of them.
-  const above = new Map<NodeId, number>();
-  for (const [k, byReplica] of Object.entries(s.viewChanges)) {
-    const v = Number(k);
-    if (v <= s.view) continue;
-    for (const r of Object.keys(byReplica)) if (r !== s.id && !above.has(r)) above.set(r, v);
+  // (Each replica's latest view change only: one that moved on from a view no longer counts for it,
+  // as it would not take part in it.)
+  const above: number[] = [];
+  const vcs: ViewChangeMsg[] = [];
+  for (const m of Object.values(s.viewChanges)) {
+    if (m.view > s.view && m.replica !== s.id) above.push(m.view);
+    if (m.view === s.view) vcs.push(m);
   }
-  if (above.size >= s.f + 1) return startViewChange(s, Math.min(...above.values()), ctx);
+  if (above.length >= s.f + 1) return startViewChange(s, Math.min(...above), ctx);
   if (s.active) return s;
-  const vcs = s.viewChanges[s.view] ?? {};
   const after = s.params.viewChangeTimeoutMs * 2 ** Math.min(s.vcFails, 20);
-  if (Object.keys(vcs).length < 2 * s.f + 1) {
+  if (vcs.length < 2 * s.f + 1) {
     if (!s.vcTimerArmed) {
       ctx.eff.push({ kind: 'setTimer', name: PBFT_TIMERS.viewChange, after });
       s = { ...s, vcTimerArmed: true, vcStall: true };
@@ -663,7 +710,7 @@ function onViewChanges(s0: PbftState, ctx: Ctx): PbftState {
     s = { ...s, vcTimerArmed: true, vcStall: false };
   }
   if (!isPrimary(s) || s.ownVc === null || s.ownVc.view !== s.view) return s;
-  const others = Object.values(vcs)
+  const others = vcs
     .filter((m) => m.replica !== s.id)
     .sort((a, b) => (a.replica < b.replica ? -1 : 1))
     .slice(0, 2 * s.f);
@@ -693,8 +740,7 @@ function enterView(
 ): PbftState {
   let s = s0;
   if (s.vcTimerArmed) ctx.eff.push({ kind: 'cancelTimer', name: PBFT_TIMERS.viewChange });
-  const viewChanges: Record<number, Readonly<Record<NodeId, ViewChangeMsg>>> = {};
-  for (const [k, v] of Object.entries(s.viewChanges)) if (Number(k) > nv.view) viewChanges[Number(k)] = v;
+  const viewChanges = viewChangesFrom(s.viewChanges, nv.view + 1);
   ctx.persist('view', { view: nv.view, active: true });
   // Active only once the new view's pre-prepares are in: a primary must not assign seqs (makeStable
   // and checkpoints below call assign) before it knows which seqs O takes, nor keep a nextSeq
@@ -785,12 +831,27 @@ function onMessage(s: PbftState, msg: unknown, ctx: Ctx): PbftState {
     }
     case 'checkpoint': {
       if (msg.seq <= s.low || msg.seq % s.params.checkpointInterval !== 0) return s;
-      if (s.checkpoints[msg.seq]?.[msg.replica] !== undefined || !verifyMessage(keySeed, msg)) return s;
-      const next = {
-        ...s,
-        checkpoints: { ...s.checkpoints, [msg.seq]: { ...s.checkpoints[msg.seq], [msg.replica]: msg } },
-      };
-      return checkStable(next, msg.seq, ctx);
+      if (s.checkpoints[msg.seq]?.[msg.replica] !== undefined) return s;
+      // Above the high water mark (a laggard learns of the stable checkpoint there), at most
+      // farCheckpoints per replica, its highest: the lowest one gives way, or the message does.
+      let evict: number | null = null;
+      if (msg.seq > s.low + s.params.logWindow) {
+        const far = farCheckpointSeqs(s, msg.replica);
+        if (far.length >= farCheckpoints(s)) {
+          if (msg.seq < far[0]!) return s;
+          evict = far[0]!;
+        }
+      }
+      if (!verifyMessage(keySeed, msg)) return s;
+      const checkpoints = { ...s.checkpoints };
+      if (evict !== null) {
+        const rest = { ...checkpoints[evict] };
+        delete rest[msg.replica];
+        if (Object.keys(rest).length === 0) delete checkpoints[evict];
+        else checkpoints[evict] = rest;
+      }
+      checkpoints[msg.seq] = { ...checkpoints[msg.seq], [msg.replica]: msg };
+      return checkStable({ ...s, checkpoints }, msg.seq, ctx);
     }
     case 'view-change': {
       if (msg.view === s.view && s.active) {
@@ -799,13 +860,13 @@ function onMessage(s: PbftState, msg: unknown, ctx: Ctx): PbftState {
         ctx.send(msg.replica, s.newView);
         return s;
       }
-      if (msg.view < s.view || s.viewChanges[msg.view]?.[msg.replica] !== undefined) return s;
+      // One per replica, its highest view: a newer one replaces the older (a replica that moved on
+      // takes no part in the view it left), an older or repeated one is discarded. A faulty
+      // replica naming view after view makes this one keep one message for it, not one per view.
+      const held = s.viewChanges[msg.replica];
+      if (msg.view < s.view || (held !== undefined && held.view >= msg.view)) return s;
       if (!validViewChange(checker(s), msg)) return s;
-      const next = {
-        ...s,
-        viewChanges: { ...s.viewChanges, [msg.view]: { ...s.viewChanges[msg.view], [msg.replica]: msg } },
-      };
-      return onViewChanges(next, ctx);
+      return onViewChanges({ ...s, viewChanges: { ...s.viewChanges, [msg.replica]: msg } }, ctx);
     }
     case 'new-view': {
       if (msg.view < s.view || (msg.view === s.view && s.active)) return s;
@@ -814,9 +875,12 @@ function onMessage(s: PbftState, msg: unknown, ctx: Ctx): PbftState {
       return enterView(s, msg, plan.stable, plan.proof, ctx);
     }
     case 'fetch': {
-      if (msg.seq !== s.low || s.stableSnapshot === null || !verifyMessage(keySeed, msg)) return s;
+      // Once per requester per re-send interval (cleared on the retry tick): a lost state is sent
+      // again when the laggard fetches again, a faulty replica's stream of fetches gets one reply.
+      if (msg.seq !== s.low || s.stableSnapshot === null || s.fetchServed[msg.replica] === true) return s;
+      if (!verifyMessage(keySeed, msg)) return s;
       ctx.send(msg.replica, signed<StateMsg>(s, { type: 'state', seq: s.low, snapshot: s.stableSnapshot }));
-      return s;
+      return armRetry({ ...s, fetchServed: { ...s.fetchServed, [msg.replica]: true } }, ctx);
     }
     case 'state': {
       if (msg.seq !== s.low || s.lastExec >= s.low || s.stableProof.length === 0) return s;
@@ -843,15 +907,13 @@ function onTimer(s0: PbftState, name: string, ctx: Ctx): PbftState {
         // Someone is ahead: climb one view, never straight to the view it names. One faulty
         // replica may name any view (up to the largest safe integer, where the next view change
         // is malformed and no view could follow); with f+1 ahead, the f+1 rule joins the smallest.
-        const ahead = Object.entries(s.viewChanges).some(
-          ([k, byReplica]) => Number(k) > s.view && Object.keys(byReplica).some((r) => r !== s.id),
-        );
+        const ahead = Object.values(s.viewChanges).some((m) => m.view > s.view && m.replica !== s.id);
         return ahead ? startViewChange(s, s.view + 1, ctx) : onViewChanges(s, ctx);
       }
       return startViewChange({ ...s, vcFails: s.vcFails + 1 }, s.view + 1, ctx);
     }
     case PBFT_TIMERS.retry:
-      return resend({ ...s, retryArmed: false }, ctx);
+      return resend({ ...s, retryArmed: false, fetchServed: {} }, ctx);
     default:
       return s;
   }
@@ -950,6 +1012,7 @@ function restore(
     vcTimerArmed: false,
     vcStall: false,
     retryArmed: false,
+    fetchServed: {},
   };
   const log: Record<number, SeqEntry> = {};
   const executed: Record<number, PbftValue> = {};
@@ -988,7 +1051,7 @@ function restore(
   }
   const vc = d['vc'];
   if (!active && wellFormed(vc) && vc.type === 'view-change' && vc.view === view) {
-    s = { ...s, ownVc: vc, viewChanges: { [view]: { [s.id]: vc } } };
+    s = { ...s, ownVc: vc, viewChanges: { [s.id]: vc } };
   }
   return s;
 }
