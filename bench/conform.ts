@@ -86,7 +86,7 @@ export function runConformBench(options: { runs: number; json: boolean; sizes?: 
       manyEvents += writeSyntheticTrace(path.join(many, `t${k}.ndjson`), { events: 250_000 });
     }
     const cores = availableParallelism();
-    for (const jobs of [1, cores]) {
+    for (const jobs of [...new Set([1, cores])]) {
       const samples: Array<{ seconds: number; verdict: string; rss: number }> = [];
       for (let i = 0; i < options.runs; i++) {
         const { seconds, out } = timed([many, '--jobs', String(jobs)]);

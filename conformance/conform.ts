@@ -44,8 +44,8 @@ export interface ConformOptions {
   /** The synod version to record (default: read from package.json). */
   toolVersion?: string;
   /**
-   * Traces checked at once: this thread and `jobs - 1` worker threads (default 1: one after the
-   * other in this thread). `auto`: one per core when the traces add up to at least 16 MB (below
+   * Traces checked at once: this thread and `jobs - 1` worker threads, at most one per core
+   * (default 1: one after the other in this thread). `auto`: one per core when the traces add up to at least 16 MB (below
    * that, starting a worker costs more than it saves), else 1. Results come in input order
    * whatever the number; a stream input, a single trace, or running from TypeScript source (no
    * built worker script) checks in this thread.
@@ -212,7 +212,8 @@ export async function conformOne(
           ? 'threshold-missed'
           : 'conforms';
   const seconds = (performance.now() - t0) / 1000;
-  peakRss = Math.max(peakRss, process.memoryUsage.rss());
+  // The kernel's high-water mark catches peaks between the samples above.
+  peakRss = Math.max(peakRss, process.memoryUsage.rss(), process.resourceUsage().maxRSS * 1024);
   return {
     source: name,
     verdict,
@@ -235,7 +236,13 @@ export async function conformOne(
 const AUTO_JOBS_MIN_BYTES = 16 * 1024 * 1024;
 
 function jobsFor(jobs: number | 'auto', sources: ReadonlyArray<{ source: TraceSource }>): number {
-  if (jobs !== 'auto') return jobs;
+  if (jobs !== 'auto') {
+    if (!Number.isSafeInteger(jobs) || jobs < 1) {
+      throw new RangeError(`conform: jobs must be a positive integer or 'auto', got ${String(jobs)}`);
+    }
+    // More threads than cores only add start-up time and memory: each loads the whole checker.
+    return Math.min(jobs, availableParallelism());
+  }
   let bytes = 0;
   for (const s of sources) {
     if (typeof s.source !== 'string') return 1;

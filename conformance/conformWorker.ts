@@ -22,6 +22,11 @@ port.on('message', (task: PoolTask) => {
   ).then(
     (result) => post({ kind: 'done', index: task.index - 1, result }),
     (e: unknown) =>
-      post({ kind: 'failed', index: task.index - 1, message: e instanceof Error ? e.message : String(e) }),
+      post({
+        kind: 'failed',
+        index: task.index - 1,
+        message: e instanceof Error ? e.message : String(e),
+        ...(e instanceof Error && e.stack !== undefined ? { stack: e.stack } : {}),
+      }),
   );
 });

@@ -30,7 +30,7 @@ export interface PoolOptions {
 export type PoolMessage =
   | { kind: 'progress'; source: string; index: number; of: number; lines: number; events: number }
   | { kind: 'done'; index: number; result: TraceConformance }
-  | { kind: 'failed'; index: number; message: string };
+  | { kind: 'failed'; index: number; message: string; stack?: string };
 
 const WORKER = new URL('./conformWorker.js', import.meta.url);
 
@@ -49,23 +49,53 @@ export async function runPool(
   options: PoolOptions,
   onProgress: ((p: Omit<Extract<PoolMessage, { kind: 'progress' }>, 'kind'>) => void) | undefined,
   local: (task: PoolTask) => Promise<TraceConformance>,
+  /** The worker script (tests pass their own). */
+  script: URL = WORKER,
 ): Promise<TraceConformance[]> {
   const results = new Array<TraceConformance | undefined>(tasks.length);
   let next = 0;
+  // The first failure stops every lane: no lane takes another trace, and every thread is ended.
+  let failure: Error | undefined;
+  const threads = new Set<Worker>();
+  const fail = (e: Error): void => {
+    if (failure !== undefined) return;
+    failure = e;
+    for (const t of threads) void t.terminate();
+  };
   const here = async (): Promise<void> => {
-    while (next < tasks.length) {
+    while (failure === undefined && next < tasks.length) {
       const i = next++;
-      results[i] = await local(tasks[i]!);
+      try {
+        results[i] = await local(tasks[i]!);
+      } catch (e) {
+        const err = new Error(`checking ${tasks[i]!.name}: ${e instanceof Error ? e.message : String(e)}`);
+        if (e instanceof Error && e.stack !== undefined) err.stack = `${err.message}\n${e.stack}`;
+        fail(err);
+      }
     }
   };
-  const worker = (): Promise<void> =>
-    new Promise((resolve, reject) => {
-      const thread = new Worker(WORKER, { workerData: options });
+  const lane = (): Promise<void> =>
+    new Promise((resolve) => {
+      const thread = new Worker(script, { workerData: options });
+      threads.add(thread);
       let current = -1;
+      let settled = false;
+      const done = (): void => {
+        if (settled) return;
+        settled = true;
+        threads.delete(thread);
+        void thread.terminate();
+        resolve();
+      };
+      const broke = (why: string, stack?: string): void => {
+        const err = new Error(`checking ${current >= 0 ? tasks[current]!.name : 'a trace'}: ${why}`);
+        if (stack !== undefined) err.stack = `${err.message}\n${stack}`;
+        fail(err);
+        done();
+      };
       const feed = (): void => {
-        if (next >= tasks.length) {
-          void thread.terminate();
-          resolve();
+        if (failure !== undefined || next >= tasks.length) {
+          done();
           return;
         }
         current = next++;
@@ -78,17 +108,20 @@ export async function runPool(
           results[m.index] = m.result;
           feed();
         } else {
-          void thread.terminate();
-          reject(new Error(`checking ${tasks[m.index]!.name}: ${m.message}`));
+          broke(m.message, m.stack);
         }
       });
-      thread.on('error', (e) =>
-        reject(new Error(`checking ${current >= 0 ? tasks[current]!.name : 'a trace'}: ${e.message}`)),
-      );
+      thread.on('error', (e) => broke(e.message, e.stack));
+      thread.on('messageerror', (e) => broke(`a message from the worker could not be read: ${e.message}`));
+      // A thread that ends on its own before its lane is done (it should not) is a failure too.
+      thread.on('exit', (code) => {
+        if (!settled) broke(`the worker thread exited (code ${code}) before finishing`);
+      });
       feed();
     });
   const lanes = Math.min(jobs, tasks.length);
-  await Promise.all([here(), ...Array.from({ length: lanes - 1 }, worker)]);
+  await Promise.all([here(), ...Array.from({ length: lanes - 1 }, lane)]);
+  if (failure !== undefined) throw failure;
   return results.map((r, i) => {
     if (r === undefined) throw new Error(`internal: no result for ${tasks[i]!.name}`);
     return r;

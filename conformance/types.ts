@@ -141,6 +141,10 @@ export interface TraceConformance {
   thresholds: ThresholdResult[];
   /** For the HTML report, when asked for. */
   timeline?: Timeline;
+  /**
+   * Wall time of this trace, its events per second, and the process's peak resident memory by the
+   * end of it (the whole process: with `jobs`, other traces in flight count too).
+   */
   stats: { seconds: number; eventsPerSecond: number; peakRssBytes: number };
 }
 

@@ -58,8 +58,9 @@ Options:
   --stabilization D    delay after the last fault ends before pending requests must be decided
                        (default 1000 ms; e.g. 2s, 500ms)
   --max-errors N       stop reading a malformed trace after N errors (default 20)
-  --jobs N|auto        traces checked at once, one thread each (default auto: one per core
-                       when the traces add up to 16 MB or more, else 1); same report for any N
+  --jobs N|auto        traces checked at once, one thread each, at most one per core (default
+                       auto: one per core when the traces add up to 16 MB or more, else 1); the
+                       report is the same for any N
   --json               print the result object as JSON on stdout instead of the terminal report
   --deterministic      leave timings and the start time out of the reports (for golden files)
 
