@@ -714,7 +714,7 @@ export const traceSchema: SchemaNode = {
         'Adaptive quorums by criticality class: a phase-1 quorum must be a phase-1 quorum of every class ' +
         '(so it meets every phase-2 quorum any slot could have used); a slot of class C is decided by a ' +
         'phase-2 quorum of C. A slot whose accept names no class is accepted with a phase-2 quorum of any class; ' +
-          'one naming a class the system does not define needs a phase-2 quorum of every class.',
+        'one naming a class the system does not define needs a phase-2 quorum of every class.',
       type: 'object',
       properties: {
         kind: { const: 'classes' },
