@@ -8,7 +8,7 @@ import { fc, test as fcTest } from '@fast-check/vitest';
 import { afterAll, describe, expect, test } from 'vitest';
 import { readTrace } from './read.js';
 import { FAULTS } from './schema.js';
-import { stringifyTraceLine, TraceWriteError, TraceWriter } from './TraceWriter.js';
+import { millisText, stringifyTraceLine, TraceWriteError, TraceWriter } from './TraceWriter.js';
 import type { Ballot, PaxosMessage, TraceEvent, TraceHeader } from './types.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'synod-writer-'));
@@ -219,6 +219,107 @@ describe('round trip', () => {
   });
 });
 
+describe('reused texts', () => {
+  const ballot = { round: 2, node: 'n1' };
+  const batch = [
+    { f: 'write', key: 'k1', value: 'é"\\', op: 1, client: 0 },
+    { f: 'read', key: 'k2', op: 2, client: 1 },
+  ];
+  const events: TraceEvent[] = [
+    { kind: 'persist', t: 1, node: 'n1', vars: { 'v.3': { ballot, value: batch } } },
+    {
+      kind: 'send',
+      t: 1,
+      node: 'n1',
+      to: 'n2',
+      id: 1,
+      msg: { type: 'accept', ballot, slot: 3, value: batch },
+    },
+    { kind: 'persist', t: 2, node: 'n1', vars: { 'd.3': batch, 'v.3': null, skipped: undefined } },
+    { kind: 'decide', t: 2, node: 'n1', slot: 3, value: batch, ballot },
+    {
+      kind: 'send',
+      t: 3,
+      node: 'n1',
+      to: 'n2',
+      id: 2,
+      msg: { type: 'catchup-reply', entries: [{ slot: 3, value: batch }], decidedBelow: 4 },
+    },
+  ];
+
+  test('a batch in many lines is written as without reuse', () => {
+    let text = '';
+    const w = new TraceWriter({ write: (s) => (text += s) }, { reuseMessages: true });
+    w.header(HEADER);
+    events.forEach((e) => w.event(e));
+    expect(text).toBe(write(events, { validate: false }));
+  });
+
+  test('the text of an array is made once: mutating it after it was written is not seen (the contract)', () => {
+    let text = '';
+    const w = new TraceWriter({ write: (s) => (text += s) });
+    w.assumeImmutable();
+    w.header(HEADER);
+    const value = [{ f: 'write', key: 'a-long-enough-key-to-be-kept', value: 'x'.repeat(120), op: 1 }];
+    w.decide(1, 'n1', 0, value);
+    value.push({ f: 'write', key: 'b', value: 'y', op: 2 });
+    w.persist(2, 'n1', { 'd.0': value });
+    const lines = text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines[1]!['value']).toEqual([value[0]]);
+    expect(lines[2]!['vars']).toEqual({ 'd.0': [value[0]] });
+  });
+
+  fcTest.prop([fc.jsonValue(), fc.jsonValue()])(
+    "nested values give JSON.stringify's text, with and without reuse",
+    (a, b) => {
+      const shared = [a, b, { a, b }];
+      const odd = {
+        date: new Date(0),
+        nested: { keep: a, drop: undefined, f: () => 1, list: [undefined, () => 1, b, NaN, -0] },
+        custom: { toJSON: (key: string) => `key:${key}` },
+        instance: new (class Point {
+          x = 1;
+          y = [a];
+        })(),
+        shared,
+        again: shared,
+      };
+      let text = '';
+      const w = new TraceWriter({ write: (s) => (text += s) }, { reuseMessages: true });
+      w.header(HEADER);
+      w.persist(1, 'n1', { v: odd, w: shared });
+      w.decide(2, 'n1', 0, shared);
+      w.decide(3, 'n1', 1, [odd]);
+      const lines = text.trim().split('\n').slice(1);
+      expect(lines[0]).toBe(
+        `{"kind":"persist","t":1,"node":"n1","vars":${JSON.stringify({ v: odd, w: shared })}}`,
+      );
+      expect(lines[1]).toBe(`{"kind":"decide","t":2,"node":"n1","slot":0,"value":${JSON.stringify(shared)}}`);
+      expect(lines[2]).toBe(`{"kind":"decide","t":3,"node":"n1","slot":1,"value":${JSON.stringify([odd])}}`);
+    },
+  );
+
+  test('a cycle throws as JSON.stringify does', () => {
+    const w = new TraceWriter({ write: () => undefined }, { reuseMessages: true });
+    w.header(HEADER);
+    const o: Record<string, unknown> = {};
+    o['self'] = { o };
+    expect(() => w.persist(1, 'n1', o)).toThrow(TypeError);
+  });
+
+  fcTest.prop([fc.integer({ min: 0, max: 2 ** 50 }), fc.double()])(
+    'times in microseconds are written as String(t)',
+    (k, x) => {
+      expect(millisText(k / 1000)).toBe(String(k / 1000));
+      const t = millisText(x);
+      if (t !== undefined) expect(t).toBe(String(x));
+    },
+  );
+});
+
 describe('fast paths', () => {
   /** The same events through the per-kind methods, to a line sink or to a file, with and without reuse. */
   const events: TraceEvent[] = [
@@ -243,6 +344,23 @@ describe('fast paths', () => {
     { kind: 'persist', t: 3, node: 'n2', vars: { promised: { round: 1, node: 'n1' }, 'd.0': ['é', 1] } },
     { kind: 'decide', t: 3, node: 'n2', slot: 0, value: [{ f: 'write', key: 'k', value: 1 }] },
     { kind: 'decide', t: 4, node: 'n3', slot: 0, value: 'v', ballot: { round: 1, node: 'n1' } },
+    { kind: 'invoke', t: 4.001, node: 'n1', process: 3, op: 7, f: 'write', key: 'k', value: 7 },
+    { kind: 'invoke', t: 4.5, node: 'n1', process: 4, op: 8, f: 'read', key: 'k', class: 'routine' },
+    { kind: 'ok', t: 5, node: 'n1', process: 4, op: 8, f: 'read', key: 'k', value: { a: [1] } },
+    { kind: 'ok', t: 5, node: 'n1', process: 4, op: 8, f: 'read', key: 'k', value: null },
+    {
+      kind: 'fail',
+      t: 6,
+      node: 'n2',
+      process: 3,
+      op: 7,
+      f: 'write',
+      key: 'k',
+      value: 7,
+      class: 'critical',
+      error: { error: 'not the leader', leader: null },
+    },
+    { kind: 'info', t: 6, node: 'n2', process: 5, op: 9, f: 'read', key: 'k', error: 'timeout' },
   ];
   function viaMethods(w: TraceWriter): void {
     w.header(HEADER);
@@ -264,6 +382,14 @@ describe('fast paths', () => {
         case 'decide':
           w.decide(e.t!, e.node, e.slot, e.value, e.ballot);
           break;
+        case 'invoke':
+        case 'ok':
+          w.client(e.kind, e.t!, e.node, e.process, e.op, e.f, e.key, e.value, e.class);
+          break;
+        case 'fail':
+        case 'info':
+          w.client(e.kind, e.t!, e.node, e.process, e.op, e.f, e.key, e.value, e.class, e.error);
+          break;
         default:
           throw new Error(`no fast path for ${e.kind}`);
       }
@@ -271,7 +397,7 @@ describe('fast paths', () => {
   }
 
   test.each([{}, { reuseMessages: true }, { validate: true }])(
-    'send, recv, timer, persist and decide write what event() writes (%o)',
+    'send, recv, timer, persist, decide and client events write what event() writes (%o)',
     async (options) => {
       let text = '';
       const sink = new TraceWriter({ write: (s) => (text += s) }, options);

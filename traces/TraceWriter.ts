@@ -26,9 +26,11 @@ export interface TraceWriterOptions {
   /**
    * Messages and the values in events are immutable: serialize each message (and each decided
    * value, persisted variables object, ...) once and reuse the text wherever the same object is
-   * written again, e.g. a broadcast's sends and receives, or one batch decided at every node
-   * (default false). The bytes are the same either way. Do not mutate an object after it has been
-   * written.
+   * written again, e.g. a broadcast's sends and receives, or one batch decided at every node;
+   * and so for every non-empty array held by an object at any depth, e.g. a batch inside an
+   * accept or a persisted vote (default false). The bytes are the same either way. Texts are kept
+   * for recent objects only (a bounded cache), and short ones not at all. Do not mutate an
+   * object after it has been written.
    */
   reuseMessages?: boolean;
 }
@@ -81,14 +83,131 @@ function json(v: unknown, key: string): string {
   return s;
 }
 
-/** Texts of immutable objects already written (see `reuseMessages`), by identity. */
-type TextCache = WeakMap<object, string>;
+/** `.001` .. `.999` without trailing zeros (index: thousandths), and '' for 0. */
+const THOUSANDTHS: readonly string[] = Array.from({ length: 1000 }, (_, i) =>
+  i === 0 ? '' : ('.' + String(i).padStart(3, '0')).replace(/0+$/, ''),
+);
 
-/** {@link json}, with the text of an object reused from `cache` when it was written before. */
+/**
+ * `String(t)` for a time in whole microseconds (what the simulator writes: ms with at most 3
+ * decimals), from integer parts instead of the general double-to-text algorithm; undefined for
+ * any other number. Exact: below 2^50 µs doubles are far closer together than 0.001, so the
+ * shortest text that reads back as `t` is its 3-decimal one with trailing zeros dropped.
+ */
+export function millisText(t: number): string | undefined {
+  const k = Math.round(t * 1000);
+  if (!(k >= 0 && k < 2 ** 50) || k / 1000 !== t) return undefined;
+  const ms = Math.floor(k / 1000);
+  return '' + ms + THOUSANDTHS[k - ms * 1000]!;
+}
+
+/**
+ * Texts of immutable objects written lately (see `reuseMessages`), by identity: two generations of
+ * at most `capacity` entries each; when the young one is full it becomes the old one and the old
+ * one is dropped, and a hit in the old one is copied to the young one. Bounded memory and no weak
+ * references for the garbage collector to trace: what a trace repeats (a broadcast, one batch in
+ * the votes and decisions of every node) comes close together.
+ */
+class TextCache {
+  #young = new Map<object, string>();
+  #old = new Map<object, string>();
+  readonly #capacity: number;
+
+  constructor(capacity = 1 << 12) {
+    this.#capacity = capacity;
+  }
+
+  get(o: object): string | undefined {
+    const t = this.#young.get(o);
+    if (t !== undefined) return t;
+    const u = this.#old.get(o);
+    if (u !== undefined) this.set(o, u);
+    return u;
+  }
+
+  set(o: object, text: string): void {
+    if (this.#young.size >= this.#capacity) {
+      this.#old = this.#young;
+      this.#young = new Map();
+    }
+    this.#young.set(o, text);
+  }
+}
+
+/**
+ * Shorter texts are not kept: making them again costs about what finding them does, and a cache
+ * full of small fresh objects (a message sent once) only keeps them alive.
+ */
+const MIN_CACHED = 128;
+
+/** Nesting depth beyond which {@link nestedJson} hands the rest to JSON.stringify (which also finds cycles). */
+const MAX_DEPTH = 64;
+
+/**
+ * `JSON.stringify(v)` for a value found under `key` (what `toJSON` gets), with the text of every
+ * non-empty array inside plain objects taken from `cache` when that array was written before, and
+ * stored there when not. So one batch of commands is serialized once for all the lines that carry
+ * it: an accept, the votes persisted as `{"v.7":{"ballot":...,"value":<batch>}}`, the decide
+ * message, the five nodes' decisions. Plain objects are walked, not cached (they are mostly
+ * fresh: messages, persisted variables); an array's contents, anything else (class instances,
+ * boxed primitives) and deep values go to JSON.stringify. `undefined` where JSON.stringify gives
+ * undefined.
+ */
+function nestedJson(v: unknown, key: string | number, cache: TextCache, depth: number): string | undefined {
+  if (typeof v === 'object' && v !== null && typeof (v as { toJSON?: unknown }).toJSON === 'function') {
+    v = (v as { toJSON(key: string): unknown }).toJSON(String(key));
+  }
+  switch (typeof v) {
+    case 'string':
+      return quote(v);
+    case 'number':
+      return Number.isFinite(v) ? '' + v : 'null';
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'object':
+      break;
+    case 'bigint':
+      return JSON.stringify(v); // throws, as JSON.stringify of the whole would
+    case 'undefined':
+    case 'function':
+    case 'symbol':
+      return undefined;
+  }
+  if (v === null) return 'null';
+  if (Array.isArray(v)) {
+    const n = v.length;
+    if (n === 0) return '[]';
+    let t = cache.get(v);
+    if (t !== undefined) return t;
+    // Natively, in one flat string: a text built of many small pieces is slow to encode.
+    t = JSON.stringify(v);
+    if (t.length >= MIN_CACHED) cache.set(v, t);
+    return t;
+  }
+  const proto: unknown = Object.getPrototypeOf(v);
+  if ((proto !== Object.prototype && proto !== null) || depth >= MAX_DEPTH) return JSON.stringify(v);
+  const o = v as Record<string, unknown>;
+  let t = '{';
+  for (const k of Object.keys(o)) {
+    const x = nestedJson(o[k], k, cache, depth + 1);
+    if (x === undefined) continue;
+    t += (t.length === 1 ? '' : ',') + quote(k) + ':' + x;
+  }
+  return t + '}';
+}
+
+/**
+ * {@link json}, with the text of an object reused from `cache` when it was written before (and
+ * of the arrays inside it, see {@link nestedJson}).
+ */
 function cachedJson(v: unknown, key: string, cache: TextCache | undefined): string {
   if (cache === undefined || typeof v !== 'object' || v === null) return json(v, key);
   let t = cache.get(v);
-  if (t === undefined) cache.set(v, (t = json(v, key)));
+  if (t === undefined) {
+    t = nestedJson(v, key, cache, 0);
+    if (t === undefined) throw new TraceWriteError(`field "${key}": a ${typeof v} is not JSON`);
+    if (t.length >= MIN_CACHED) cache.set(v, t);
+  }
   return t;
 }
 
@@ -151,7 +270,7 @@ export class TraceWriter {
   readonly #fsync: boolean;
   readonly #bufferSize: number;
   readonly #checker: LineChecker | undefined;
-  readonly #messages: TextCache | undefined;
+  #messages: TextCache | undefined;
   /** File sinks: lines are encoded into this buffer, written out when it holds `bufferSize` bytes. */
   readonly #bytes: Buffer | undefined;
   #pos = 0;
@@ -178,8 +297,17 @@ export class TraceWriter {
     this.#fsync = options.fsync ?? false;
     this.#bufferSize = bufferSize;
     this.#checker = options.validate === true ? new LineChecker() : undefined;
-    this.#messages = options.reuseMessages === true ? new WeakMap() : undefined;
+    this.#messages = options.reuseMessages === true ? new TextCache() : undefined;
     if (this.#fd !== undefined) this.#bytes = Buffer.allocUnsafe(Math.max(bufferSize, 1 << 12) + (1 << 12));
+  }
+
+  /**
+   * Turns {@link TraceWriterOptions.reuseMessages} on for every later line: for a producer that
+   * never mutates a message or value after writing it. The simulator does (impl/sim): by the node
+   * contract a node's messages, persisted variables and decided values are values.
+   */
+  assumeImmutable(): void {
+    this.#messages ??= new TextCache();
   }
 
   /** Lines written so far (header included). */
@@ -333,6 +461,53 @@ export class TraceWriter {
     );
   }
 
+  /**
+   * Writes a client event `{ kind, t, node, process, op, f, key, value, class, error }`: `invoke`
+   * and `ok` (no `error`), `fail` and `info`. Fields that are undefined are left out.
+   */
+  client(
+    kind: 'invoke' | 'ok' | 'fail' | 'info',
+    t: number,
+    node: string | undefined,
+    process: number | string,
+    op: number | string,
+    f: string,
+    key: unknown,
+    value: unknown,
+    cls?: string,
+    error?: unknown,
+  ): void {
+    const withError = kind === 'fail' || kind === 'info';
+    if (this.#checker !== undefined) {
+      const e = { kind, t, node, process, op, f, key, value, class: cls };
+      this.event((withError ? { ...e, error } : e) as TraceEvent);
+      return;
+    }
+    this.#open();
+    let s =
+      '{"kind":"' +
+      kind +
+      '","t":' +
+      this.#time(t) +
+      (node === undefined ? '' : ',"node":' + quote(node)) +
+      ',"process":' +
+      this.#field(process, 'process') +
+      ',"op":' +
+      this.#field(op, 'op') +
+      ',"f":' +
+      quote(f);
+    if (key !== undefined) s += ',"key":' + this.#field(key, 'key');
+    if (value !== undefined) s += ',"value":' + this.#field(value, 'value');
+    if (cls !== undefined) s += ',"class":' + quote(cls);
+    if (withError && error !== undefined) s += ',"error":' + this.#field(error, 'error');
+    this.#putLine(s + '}\n');
+  }
+
+  /** A field's JSON, as `event()` writes it. */
+  #field(v: unknown, key: string): string {
+    return typeof v === 'object' ? cachedJson(v, key, this.#messages) : json(v, key);
+  }
+
   /** One line: `head`, the JSON of `value` (field `key`), `tail` (with the newline). */
   #line(head: string, value: unknown, key: string, tail: string): void {
     this.#putLine(head + cachedJson(value, key, this.#messages) + tail);
@@ -371,7 +546,7 @@ export class TraceWriter {
 
   #time(t: number): string {
     if (t === this.#lastT) return this.#lastTText;
-    const text = json(t, 't');
+    const text = millisText(t) ?? json(t, 't');
     this.#lastT = t;
     this.#lastTText = text;
     return text;

@@ -92,6 +92,20 @@ export class IntMap<V> {
     return new IntMap<V>(top, levels, size);
   }
 
+  /**
+   * An editor for many updates at once: the arrays it copies belong to it and take later updates
+   * in place, so updates to nearby keys (ops of one batch) copy one path instead of one each.
+   * `this` never changes; {@link IntMapEditor.done} gives the new map.
+   */
+  edit(): IntMapEditor<V> {
+    return new IntMapEditor<V>(this.root, this.levels, this.size);
+  }
+
+  /** @internal The map of an editor's trie. */
+  static of<V>(root: Trie | undefined, levels: number, size: number): IntMap<V> {
+    return size === 0 ? IntMap.EMPTY : new IntMap<V>(root, levels, size);
+  }
+
   /** Calls `f` on every entry in ascending key order. */
   forEach(f: (value: V, key: number) => void): void {
     if (this.root === undefined || this.size === 0) return;
@@ -118,5 +132,92 @@ export class IntMap<V> {
     const out: number[] = [];
     this.forEach((_, k) => out.push(k));
     return out;
+  }
+}
+
+/**
+ * Updates to an {@link IntMap} in place of a private copy: arrays shared with the map it came from
+ * are copied once, on the first update below them; arrays created here are changed in place. Use
+ * it, then call `done()` once and drop it (it refuses updates after).
+ */
+export class IntMapEditor<V> {
+  /** Arrays created by this editor (not shared with any map yet): a list while few, then a set. */
+  #owned: Trie[] | null = [];
+  #ownedSet: Set<Trie> | undefined;
+
+  constructor(
+    private root: Trie | undefined,
+    private levels: number,
+    private size: number,
+  ) {}
+
+  get(k: number): V | undefined {
+    const levels = this.levels;
+    if (this.root === undefined || !(k >= 0) || k >= CAPACITY[levels]!) return undefined;
+    let node: Trie | undefined = this.root;
+    for (let level = levels - 1; level > 0; level--) {
+      node = node[digit(k, level)] as Trie | undefined;
+      if (node === undefined) return undefined;
+    }
+    return node[digit(k, 0)] as V | undefined;
+  }
+
+  has(k: number): boolean {
+    return this.get(k) !== undefined;
+  }
+
+  /** Bind `k` to `v` (`undefined` removes the key). */
+  set(k: number, v: V | undefined): void {
+    const owned = this.#owned;
+    if (owned === null) throw new Error('IntMapEditor: set() after done()');
+    checkKey(k);
+    const had = this.get(k) !== undefined;
+    if (v === undefined && !had) return;
+    let root: Trie = this.root ?? [];
+    let levels = Math.max(this.levels, 1);
+    while (k >= CAPACITY[levels]!) {
+      root = [root];
+      this.#own(owned, root);
+      levels++;
+    }
+    if (!this.#isOwned(owned, root)) {
+      root = root.slice();
+      this.#own(owned, root);
+    }
+    let node = root;
+    for (let level = levels - 1; level > 0; level--) {
+      const d = digit(k, level);
+      let child = node[d] as Trie | undefined;
+      if (child === undefined) {
+        child = [];
+        this.#own(owned, child);
+        node[d] = child;
+      } else if (!this.#isOwned(owned, child)) {
+        child = child.slice();
+        this.#own(owned, child);
+        node[d] = child;
+      }
+      node = child;
+    }
+    node[digit(k, 0)] = v;
+    if (v === undefined) prune(root, k, levels - 1);
+    this.root = root;
+    this.levels = levels;
+    this.size += v === undefined ? -1 : had ? 0 : 1;
+  }
+
+  #own(owned: Trie[], a: Trie): void {
+    if (this.#ownedSet !== undefined) this.#ownedSet.add(a);
+    else if (owned.push(a) > 32) this.#ownedSet = new Set(owned);
+  }
+
+  #isOwned(owned: Trie[], a: Trie): boolean {
+    return this.#ownedSet !== undefined ? this.#ownedSet.has(a) : owned.includes(a);
+  }
+
+  /** The map with every update; the editor takes no more. */
+  done(): IntMap<V> {
+    this.#owned = null;
+    return IntMap.of<V>(this.root, this.levels, this.size);
   }
 }

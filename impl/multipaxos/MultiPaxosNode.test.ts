@@ -12,7 +12,7 @@ import {
   type LinOp,
 } from '../__test-helpers__/workload.js';
 import { IntMap } from './IntMap.js';
-import { applyKv, applyKvMap, KvMap, type KvCommand } from './kv.js';
+import { applyKv, applyKvEdit, applyKvMap, KvMap, type KvCommand } from './kv.js';
 import { OpQueue } from './OpQueue.js';
 import { multiPaxosNode, type Batch, type MultiPaxosState } from './MultiPaxosNode.js';
 
@@ -390,6 +390,47 @@ describe('IntMap', () => {
     for (let k = 0; k < 5000; k++) m = m.set(k, undefined);
     expect(m).toBe(IntMap.empty());
   });
+
+  test('an editor gives what one set after another gives, and never changes the map it came from', () => {
+    const entries = fc.array(fc.tuple(fc.oneof(fc.nat(300), fc.nat(70_000)), fc.option(fc.nat())));
+    fc.assert(
+      fc.property(entries, fc.array(entries, { maxLength: 4 }), (start, edits) => {
+        let base = IntMap.empty<number>();
+        for (const [k, v] of start) base = base.set(k, v ?? undefined);
+        const before = [base.keys(), base.values()];
+        let m = base;
+        for (const edit of edits) {
+          // Several editors from one map: each copies what it changes, the map stays as it was.
+          const e = m.edit();
+          const other = m.edit();
+          let expected = m;
+          for (const [k, v] of edit) {
+            e.set(k, v ?? undefined);
+            other.set(k, 7);
+            expected = expected.set(k, v ?? undefined);
+            expect(e.get(k)).toBe(v ?? undefined);
+          }
+          const next = e.done();
+          other.done();
+          expect([next.keys(), next.values(), next.size]).toEqual([
+            expected.keys(),
+            expected.values(),
+            expected.size,
+          ]);
+          expect(() => e.set(0, 1)).toThrow(/after done/);
+          m = next;
+        }
+        expect([base.keys(), base.values()]).toEqual(before);
+      }),
+    );
+    const e = IntMap.empty<number>().edit();
+    for (let k = 0; k < 200; k++) e.set(k * 977, k); // more copies than the editor's short list
+    for (let k = 0; k < 200; k += 2) e.set(k * 977, undefined);
+    const m = e.done();
+    expect(m.size).toBe(100);
+    expect(m.get(977)).toBe(1);
+    expect(m.get(0)).toBe(undefined);
+  });
 });
 
 describe('KvMap and OpQueue', () => {
@@ -414,9 +455,28 @@ describe('KvMap and OpQueue', () => {
           const a = applyKv(plain, req);
           const b = applyKvMap(map, req);
           expect(b.result).toEqual(a.result);
+          // The editor (one command at a time here) gives the same, and leaves `map` as it was.
+          const before = map.toObject();
+          const edit = map.edit();
+          expect(applyKvEdit(edit, req)).toEqual(a.result);
+          expect(edit.done().toObject()).toEqual(a.store);
+          expect(map.toObject()).toEqual(before);
           plain = a.store;
           map = b.store;
         }
+        // All at once through one editor.
+        const edit = KvMap.empty().edit();
+        for (const c of cmds) {
+          applyKvEdit(
+            edit,
+            c.f === 'cas'
+              ? { f: c.f, key: c.key, value: [c.v, c.w] as const }
+              : c.f === 'write'
+                ? { f: c.f, key: c.key, value: c.w }
+                : { f: c.f, key: c.key },
+          );
+        }
+        expect(edit.done().toObject()).toEqual(plain);
         expect(map.toObject()).toEqual(plain);
         expect(map.size).toBe(Object.keys(plain).length);
         expect(KvMap.from(plain).toObject()).toEqual(plain);
@@ -437,6 +497,22 @@ describe('KvMap and OpQueue', () => {
     expect([d.has(1), d.has(3), b.has(1), c.has(3)]).toEqual([false, true, true, false]);
     expect(d.at(0).op).toBe(3);
     expect(b.drop(5).length).toBe(0);
+    // pushAll: the same as one push after another, and old versions are untouched.
+    const e = b.pushAll([cmd(5), cmd(6)]);
+    const f = b.pushAll([cmd(7), cmd(8)]); // b's backing array is taken by e: f copies
+    const g = d.pushAll([cmd(9)]);
+    expect(e.toArray().map((x) => x.op)).toEqual([1, 2, 3, 5, 6]);
+    expect(f.toArray().map((x) => x.op)).toEqual([1, 2, 3, 7, 8]);
+    expect(g.toArray().map((x) => x.op)).toEqual([3, 9]);
+    expect(b.toArray().map((x) => x.op)).toEqual([1, 2, 3]);
+    expect([e.has(6), e.has(7), f.has(7), f.has(6), b.has(5), b.pushAll([]).length]).toEqual([
+      true,
+      false,
+      true,
+      false,
+      false,
+      3,
+    ]);
     let q = OpQueue.empty();
     for (let op = 0; op < 3000; op++) q = q.push(cmd(op)).drop(op % 2);
     expect(q.length).toBe(1500);

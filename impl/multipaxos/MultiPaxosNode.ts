@@ -55,8 +55,8 @@
 import type { ClientRequest, Effect, NodeBehavior, NodeConfig, NodeId, Step } from '../Node.js';
 import { asBallot, compareBallots, quorumSizes, sameBallot, type Ballot } from '../paxos/ballot.js';
 import { resolveParams, type ParamValues } from '../paxos/params.js';
-import { IntMap } from './IntMap.js';
-import { applyKvMap, KvMap, kvRequestError, type KvCommand, type KvRequest } from './kv.js';
+import { IntMap, type IntMapEditor } from './IntMap.js';
+import { applyKvEdit, applyKvMap, KvMap, kvRequestError, type KvCommand, type KvRequest } from './kv.js';
 import { OpQueue } from './OpQueue.js';
 
 /** A log entry's value: a batch of client commands (empty: a no-op). */
@@ -325,14 +325,33 @@ export interface MultiPaxosHooks {
   readonly onTimer?: (s: St, name: string, ctx: MultiPaxosCtx) => St;
 }
 
+/** The keys `v.<slot>` and `d.<slot>` of recent slots, built once (direct-mapped by slot). */
+const SLOT_KEYS = 1 << 12;
+const slotKeySlots = new Float64Array(2 * SLOT_KEYS).fill(-1);
+const slotKeyTexts: string[] = new Array<string>(2 * SLOT_KEYS).fill('');
+
+/** `v.<slot>` (`prefix` 0) or `d.<slot>` (1): one string per slot, not a new one per step. */
+function slotKey(prefix: 0 | 1, slot: number): string {
+  const i = 2 * (slot & (SLOT_KEYS - 1)) + prefix;
+  if (slotKeySlots[i] === slot) return slotKeyTexts[i]!;
+  const text = (prefix === 0 ? 'v.' : 'd.') + slot;
+  slotKeySlots[i] = slot;
+  slotKeyTexts[i] = text;
+  return text;
+}
+
 /** Effects of one step; the durable writes are collected and emitted first. */
 class Ctx {
   readonly eff: Eff[] = [];
+  /**
+   * The durable writes of this step. A dictionary without prototype: every slot has its own keys,
+   * and adding ever new keys to plain objects is slow (a hidden class per key).
+   */
   vars: Record<string, unknown> | null = null;
   /** The runtime's time of this step, when it gives one. */
   constructor(readonly now: number | undefined) {}
   persist(name: string, value: unknown): void {
-    (this.vars ??= {})[name] = value;
+    (this.vars ??= Object.create(null) as Record<string, unknown>)[name] = value;
   }
   send(to: NodeId, msg: MultiPaxosMessage): void {
     this.eff.push({ kind: 'send', to, msg });
@@ -409,7 +428,7 @@ function raisePromise(s: St, ctx: Ctx, b: Ballot): St {
 function learn(s: St, ctx: Ctx, slot: number, value: Batch, ballot: Ballot | null): St {
   if (slot < s.commitIndex || s.log.has(slot)) return s;
   const control = s.hooks.control;
-  ctx.persist(`d.${slot}`, value);
+  ctx.persist(slotKey(1, slot), value);
   ctx.eff.push(ballot === null ? { kind: 'decide', slot, value } : { kind: 'decide', slot, value, ballot });
   let { commitIndex, kv, appliedOps, votes, pending, inflight } = s;
   const log = s.log.set(slot, value);
@@ -418,24 +437,32 @@ function learn(s: St, ctx: Ctx, slot: number, value: Batch, ballot: Ballot | nul
     delete rest[slot];
     inflight = rest;
   }
-  while (log.has(commitIndex)) {
-    const batch = log.get(commitIndex)!;
-    for (const cmd of batch) {
-      if (control !== undefined && control(cmd)) continue;
-      if (appliedOps.has(cmd.op)) continue; // never twice, even if a command were logged twice
-      const applied = applyKvMap(kv, cmd);
-      kv = applied.store;
-      appliedOps = appliedOps.set(cmd.op, commitIndex);
-      if (pending.has(cmd.op)) {
-        ctx.eff.push({ kind: 'reply', op: cmd.op, ok: applied.result.ok, result: applied.result.value });
-        pending = pending.set(cmd.op, undefined);
+  if (log.has(commitIndex)) {
+    // Apply the new prefix through editors: one copy of each map for all its commands.
+    const store = kv.edit();
+    const ops = appliedOps.edit();
+    let waiting: IntMapEditor<KvCommand> | undefined;
+    do {
+      const batch = log.get(commitIndex)!;
+      for (const cmd of batch) {
+        if (control !== undefined && control(cmd)) continue;
+        if (ops.has(cmd.op)) continue; // never twice, even if a command were logged twice
+        const result = applyKvEdit(store, cmd);
+        ops.set(cmd.op, commitIndex);
+        if ((waiting ?? pending).has(cmd.op)) {
+          ctx.eff.push({ kind: 'reply', op: cmd.op, ok: result.ok, result: result.value });
+          (waiting ??= pending.edit()).set(cmd.op, undefined);
+        }
       }
-    }
-    if (votes.has(commitIndex)) {
-      votes = votes.set(commitIndex, undefined);
-      ctx.persist(`v.${commitIndex}`, null);
-    }
-    commitIndex++;
+      if (votes.has(commitIndex)) {
+        votes = votes.set(commitIndex, undefined);
+        ctx.persist(slotKey(0, commitIndex), null);
+      }
+      commitIndex++;
+    } while (log.has(commitIndex));
+    kv = store.done();
+    appliedOps = ops.done();
+    if (waiting !== undefined) pending = waiting.done();
   }
   const decidedTop = Math.max(s.decidedTop, slot + 1);
   const nextSlot = s.role === 'leader' ? Math.max(s.nextSlot, decidedTop) : s.nextSlot;
@@ -446,24 +473,50 @@ function learn(s: St, ctx: Ctx, slot: number, value: Batch, ballot: Ballot | nul
     : onCommit(next, ctx, s.commitIndex, commitIndex);
 }
 
-/** True when `op` is in the log or in flight: proposing it again could log it twice. */
-function isLogged(s: St, op: number): boolean {
-  if (s.appliedOps.has(op)) return true;
+/**
+ * The non-empty batches of `s` that are logged but not applied (decided above the commit point)
+ * or in flight: with the applied ops, where a command may already be (see {@link isLogged}).
+ */
+function unappliedBatches(s: St): Batch[] {
+  const out: Batch[] = [];
   for (let slot = s.commitIndex; slot < s.decidedTop; slot++) {
     const b = s.log.get(slot);
-    if (b !== undefined && b.some((c) => c.op === op)) return true;
+    if (b !== undefined && b.length > 0) out.push(b);
   }
-  for (const f of Object.values(s.inflight)) if (f.value.some((c) => c.op === op)) return true;
+  for (const f of Object.values(s.inflight)) if (f.value.length > 0) out.push(f.value);
+  return out;
+}
+
+/** True when a command with op `op` is in one of `batches`. */
+function inBatches(batches: readonly Batch[], op: number): boolean {
+  for (let i = 0; i < batches.length; i++) {
+    const b = batches[i]!;
+    for (let j = 0; j < b.length; j++) if (b[j]!.op === op) return true;
+  }
   return false;
 }
 
+/**
+ * True when `op` is in the log or in flight (applied, or in {@link unappliedBatches} of `s`, made
+ * when first needed and kept in `batches`): proposing it again could log it twice.
+ */
+function isLogged(s: St, batches: { list?: Batch[] }, op: number): boolean {
+  return s.appliedOps.has(op) || inBatches((batches.list ??= unappliedBatches(s)), op);
+}
+
 function enqueue(s: St, cmds: readonly KvCommand[]): St {
-  let queue = s.queue;
+  const queue = s.queue;
+  const batches = {};
+  const added: KvCommand[] = [];
+  const seen = cmds.length > 16 ? new Set<number>() : undefined;
   for (const c of cmds) {
-    if (queue.has(c.op) || isLogged(s, c.op)) continue;
-    queue = queue.push(c);
+    if (queue.has(c.op) || isLogged(s, batches, c.op)) continue;
+    // Twice in `cmds`: queued once.
+    if (seen !== undefined ? seen.has(c.op) : added.some((a) => a.op === c.op)) continue;
+    seen?.add(c.op);
+    added.push(c);
   }
-  return queue === s.queue ? s : { ...s, queue };
+  return added.length === 0 ? s : { ...s, queue: queue.pushAll(added) };
 }
 
 /** Leader: send `accept` for `slot` and vote for it ourselves. */
@@ -471,7 +524,7 @@ function propose(s: St, ctx: Ctx, slot: number, value: Batch): St {
   const ballot = s.ballot!;
   const cls = s.hooks.classOf?.(value);
   ctx.broadcast(acceptMessage(ballot, slot, value, cls));
-  ctx.persist(`v.${slot}`, { ballot, value });
+  ctx.persist(slotKey(0, slot), { ballot, value });
   const f: Inflight = { value, acks: [s.id], sentTick: s.tick, sentAt: ctx.now, resent: false, cls };
   const next: St = {
     ...s,
@@ -545,15 +598,19 @@ function tryPropose(s: St, ctx: Ctx, force = false): St {
       break;
     }
     const batch: KvCommand[] = [];
+    const logged = {};
     let i = 0;
     for (; i < next.queue.length && batch.length < next.params.batchSize; i++) {
       const c = next.queue.at(i);
-      if (!isLogged(next, c.op)) batch.push(c);
+      if (!isLogged(next, logged, c.op)) batch.push(c);
     }
-    next = { ...next, queue: next.queue.drop(i) };
-    if (batch.length === 0) continue;
+    const queue = next.queue.drop(i);
+    if (batch.length === 0) {
+      next = { ...next, queue };
+      continue;
+    }
     const slot = next.nextSlot;
-    next = propose({ ...next, nextSlot: slot + 1 }, ctx, slot, batch);
+    next = propose({ ...next, queue, nextSlot: slot + 1 }, ctx, slot, batch);
   }
   return next;
 }
@@ -736,7 +793,7 @@ function onMessage(s0: St, from: NodeId, msg: MultiPaxosMessage, ctx: Ctx): St {
         ctx.send(from, { type: 'decide', slot: msg.slot, value: s.log.get(msg.slot)! });
         return s;
       }
-      ctx.persist(`v.${msg.slot}`, { ballot: b, value: msg.value });
+      ctx.persist(slotKey(0, msg.slot), { ballot: b, value: msg.value });
       ctx.send(from, { type: 'accepted', ballot: b, slot: msg.slot });
       return {
         ...s,

@@ -46,12 +46,31 @@ export class OpQueue {
     return new OpQueue(items, this.start, this.end + 1, this.ops.set(cmd.op, true));
   }
 
+  /** A queue with `cmds` appended in order (each op not already queued: the caller checks). */
+  pushAll(cmds: readonly KvCommand[]): OpQueue {
+    if (cmds.length === 0) return this;
+    if (cmds.length === 1) return this.push(cmds[0]!);
+    let items = this.items;
+    let start = this.start;
+    if (items.length !== this.end) {
+      items = items.slice(this.start, this.end);
+      start = 0;
+    }
+    const ops = this.ops.edit();
+    for (const c of cmds) {
+      items.push(c);
+      ops.set(c.op, true);
+    }
+    return new OpQueue(items, start, items.length, ops.done());
+  }
+
   /** The queue without its first `n` commands. */
   drop(n: number): OpQueue {
     if (n <= 0) return this;
     if (n >= this.length) return OpQueue.EMPTY;
-    let ops = this.ops;
-    for (let i = this.start; i < this.start + n; i++) ops = ops.set(this.items[i]!.op, undefined);
+    const edit = this.ops.edit();
+    for (let i = this.start; i < this.start + n; i++) edit.set(this.items[i]!.op, undefined);
+    const ops = edit.done();
     const start = this.start + n;
     // Let go of a long consumed prefix.
     if (start > 1024 && start > this.end - start) {

@@ -2,7 +2,7 @@
 // string keys. Commands are applied in log order on every node, so every node computes the same
 // result for every command; reads go through the log too, which makes them linearizable.
 
-import { IntMap } from './IntMap.js';
+import { IntMap, type IntMapEditor } from './IntMap.js';
 
 /** A client operation on the store, in Jepsen's vocabulary (`f`, `key`, `value`). */
 export type KvRequest =
@@ -103,6 +103,16 @@ export class KvMap {
     return new KvMap(this.buckets.set(h, nb), this.size + (i < 0 ? 1 : 0));
   }
 
+  /** An editor for many writes at once (see {@link IntMap.edit}); `done()` gives the new store. */
+  edit(): KvMapEditor {
+    return new KvMapEditor(this.buckets.edit(), this.size);
+  }
+
+  /** @internal The store of an editor's buckets. */
+  static of(buckets: IntMap<Bucket>, size: number): KvMap {
+    return size === 0 ? KvMap.EMPTY : new KvMap(buckets, size);
+  }
+
   /** The entries as a plain record, keys sorted. */
   toObject(): Record<string, unknown> {
     const entries: (readonly [string, unknown])[] = [];
@@ -119,6 +129,63 @@ export class KvMap {
   toJSON(): Record<string, unknown> {
     return this.toObject();
   }
+}
+
+/** Writes to a {@link KvMap} in place of a private copy (see {@link IntMapEditor}). */
+export class KvMapEditor {
+  constructor(
+    private readonly buckets: IntMapEditor<Bucket>,
+    private size: number,
+  ) {}
+
+  /** The value at `key`, or `null` when absent. */
+  get(key: string): unknown {
+    const b = this.buckets.get(hashKey(key));
+    if (b !== undefined) for (let i = 0; i < b.length; i++) if (b[i]![0] === key) return b[i]![1];
+    return null;
+  }
+
+  set(key: string, value: unknown): void {
+    const h = hashKey(key);
+    const b = this.buckets.get(h);
+    let i = 0;
+    const n = b === undefined ? 0 : b.length;
+    while (i < n && b![i]![0] !== key) i++;
+    // A new bucket array: the old one may be shared with earlier versions of the store.
+    const nb: (readonly [string, unknown])[] = n === 0 ? [] : b!.slice();
+    nb[i] = [key, value];
+    this.buckets.set(h, nb);
+    if (i === n) this.size++;
+  }
+
+  /** Apply `cmd` (one hash and one bucket lookup for the read and the write). */
+  apply(cmd: KvRequest): KvResult {
+    const key = cmd.key;
+    const h = hashKey(key);
+    const b = this.buckets.get(h);
+    const n = b === undefined ? 0 : b.length;
+    let i = 0;
+    while (i < n && b![i]![0] !== key) i++;
+    const { next, result } = effectOf(i < n ? b![i]![1] : null, cmd);
+    if (next !== NO_CHANGE) {
+      // A new bucket array: the old one may be shared with earlier versions of the store.
+      const nb: (readonly [string, unknown])[] = n === 0 ? [] : b!.slice();
+      nb[i] = [key, next];
+      this.buckets.set(h, nb);
+      if (i === n) this.size++;
+    }
+    return result;
+  }
+
+  /** The store with every write; the editor takes no more. */
+  done(): KvMap {
+    return KvMap.of(this.buckets.done(), this.size);
+  }
+}
+
+/** {@link applyKv} on a store being edited: the store takes the write, the result comes back. */
+export function applyKvEdit(store: KvMapEditor, cmd: KvRequest): KvResult {
+  return store.apply(cmd);
 }
 
 /** {@link applyKv} on the node's persistent store. */

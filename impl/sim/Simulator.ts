@@ -119,6 +119,10 @@ export interface SimulationOptions<
   scenario?: Scenario;
   /** The client workload; `false` for none (default: 100 ops/s, 5 clients). */
   workload?: WorkloadOptions | false;
+  /**
+   * Where the trace goes. A `TraceWriter` is switched to reuse texts (`assumeImmutable`): the nodes'
+   * messages and values must not be mutated after they are emitted, as the node contract says.
+   */
   trace?: TraceSink;
   hooks?: SimulationHooks;
   /** Wall ms between progress reports (default 250). */
@@ -383,6 +387,9 @@ class Simulation<S, M, Req, Rep, P> {
     this.#prng = new Prng(o.seed);
     this.#trace = o.trace;
     this.#writer = o.trace instanceof TraceWriter ? o.trace : undefined;
+    // Messages, persisted variables and decided values are values (the node contract): the writer
+    // serializes each message and each array (a batch in an accept, a vote, a decision) once.
+    this.#writer?.assumeImmutable();
     const n = this.#n;
     this.#configs = this.#names.map((id) => ({ id, nodes: this.#names, params: o.params }));
     this.#state = new Array<S | undefined>(n).fill(undefined);
@@ -1092,7 +1099,9 @@ class Simulation<S, M, Req, Rep, P> {
       if (cls !== undefined) op.class = cls;
       this.#ops.push(op);
       this.#opsByIndex.push(op);
-      if (this.#trace !== undefined) {
+      if (this.#writer !== undefined) {
+        this.#writer.client('invoke', this.#now, op.node, op.process, opId, f, key, op.value, cls);
+      } else if (this.#trace !== undefined) {
         this.#trace.event({
           kind: 'invoke',
           t: this.#now,
@@ -1138,6 +1147,16 @@ class Simulation<S, M, Req, Rep, P> {
       this.#idle[c >> 5]! |= 1 << (c & 31);
       // After an indefinite outcome the process may still be waiting: Jepsen gives the client a new process id.
       if (outcome === 'info') this.#clientProcess[c] = op.process + this.#clientBusy.length;
+    }
+    const w = this.#writer;
+    if (w !== undefined) {
+      if (outcome === 'ok')
+        w.client('ok', this.#now, op.node, op.process, op.op, op.f, op.key, op.value, op.class);
+      else {
+        const value = op.f === 'write' ? op.value : undefined;
+        w.client(outcome, this.#now, op.node, op.process, op.op, op.f, op.key, value, op.class, error);
+      }
+      return;
     }
     const tr = this.#trace;
     if (tr === undefined) return;
