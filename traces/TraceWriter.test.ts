@@ -302,6 +302,48 @@ describe('reused texts', () => {
     },
   );
 
+  fcTest.prop([fc.jsonValue(), fc.jsonValue()])(
+    "arrays of records that carry arrays are walked: JSON.stringify's text, with the arrays' texts reused",
+    (a, b) => {
+      const batch = [{ f: 'write', key: 'k'.repeat(130), value: a }];
+      const entries: unknown[] = [{ slot: 1, value: batch }];
+      entries.length = 2; // a hole: written as null
+      entries.push(
+        undefined,
+        () => 1,
+        [b],
+        { slot: 2, value: [] },
+        { toJSON: (key: string) => `key:${key}` },
+        { slot: 3, value: batch, more: [a, b] },
+        b,
+        'é\ud800',
+      );
+      let text = '';
+      const w = new TraceWriter({ write: (s) => (text += s) }, { reuseMessages: true });
+      w.header(HEADER);
+      w.decide(1, 'n1', 0, batch);
+      w.send(2, 'n1', 'n2', 1, { type: 'catchup-reply', entries });
+      batch.push({ f: 'read', key: 'x', value: null }); // after it was written: not seen (the contract)
+      w.persist(3, 'n1', { entries: [entries[0], b] }); // a new array, the same record
+      const lines = text.trim().split('\n').slice(1);
+      batch.pop();
+      expect(lines[1]).toBe(
+        `{"kind":"send","t":2,"node":"n1","to":"n2","id":1,"msg":${JSON.stringify({ type: 'catchup-reply', entries })}}`,
+      );
+      expect(lines[2]).toBe(
+        `{"kind":"persist","t":3,"node":"n1","vars":${JSON.stringify({ entries: [entries[0], b] })}}`,
+      );
+    },
+  );
+
+  test('a cycle through an array of records throws as JSON.stringify does', () => {
+    const w = new TraceWriter({ write: () => undefined }, { reuseMessages: true });
+    w.header(HEADER);
+    const o: Record<string, unknown> = {};
+    o['entries'] = [{ slot: 1, value: [o] }];
+    expect(() => w.persist(1, 'n1', o)).toThrow(TypeError);
+  });
+
   test('a cycle throws as JSON.stringify does', () => {
     const w = new TraceWriter({ write: () => undefined }, { reuseMessages: true });
     w.header(HEADER);
@@ -362,9 +404,9 @@ describe('fast paths', () => {
     },
     { kind: 'info', t: 6, node: 'n2', process: 5, op: 9, f: 'read', key: 'k', error: 'timeout' },
   ];
-  function viaMethods(w: TraceWriter): void {
+  function viaMethods(w: TraceWriter, list: TraceEvent[] = events): void {
     w.header(HEADER);
-    for (const e of events) {
+    for (const e of list) {
       // eslint-disable-next-line @typescript-eslint/switch-exhaustiveness-check -- the kinds with a fast path
       switch (e.kind) {
         case 'send':
@@ -410,6 +452,113 @@ describe('fast paths', () => {
       expect(readFileSync(path, 'utf8')).toBe(text);
     },
   );
+
+  // Strings that take the slow paths: escapes, non-ASCII, astral pairs, lone surrogates, long ones.
+  const tricky = fc
+    .array(
+      fc.oneof(
+        fc.constantFrom('a', 'é', '\ud800', '\udfff', '😀', '"', '\\', '\n', '\u007f', '\u0080', '\u2028'),
+        fc.string({ unit: 'binary', maxLength: 4 }),
+      ),
+      { maxLength: 12 },
+    )
+    .map((xs) => xs.join(''));
+  const text = fc.oneof(
+    { weight: 8, arbitrary: tricky },
+    tricky.map((x) => x.repeat(60)),
+    fc.constantFrom('é'.repeat(5000), 'x'.repeat(9000)), // longer than any buffer
+  );
+  const safeKey = text.filter((k) => !FORBIDDEN.has(k));
+  const value: fc.Arbitrary<unknown> = fc.oneof(
+    json,
+    text,
+    fc.array(text, { maxLength: 4 }),
+    fc.dictionary(safeKey, fc.oneof(text, fc.array(text, { maxLength: 3 }), nat), { maxKeys: 3 }),
+  );
+  const clientKind = (k: 'invoke' | 'ok' | 'fail' | 'info') =>
+    fc.record(
+      {
+        kind: fc.constant(k),
+        t: time,
+        node: text,
+        process: fc.oneof(nat, text),
+        op: fc.oneof(nat, text),
+        f: text,
+        key: value,
+        value,
+        class: text,
+        ...(k === 'fail' || k === 'info' ? { error: value } : {}),
+      },
+      { requiredKeys: ['kind', 't', 'process', 'op', 'f'] },
+    );
+  const fastEvent = fc.oneof(
+    fc.record({ kind: fc.constant('send'), t: time, node: text, to: text, id: nat, msg: value }),
+    fc.record({ kind: fc.constant('recv'), t: time, node: text, from: text, id: nat, msg: value }),
+    fc.record(
+      {
+        kind: fc.constant('timer'),
+        t: time,
+        node: text,
+        name: text,
+        action: fc.constantFrom('set', 'fire', 'cancel'),
+        after: time,
+      },
+      { requiredKeys: ['kind', 't', 'node', 'name', 'action'] },
+    ),
+    fc.record({
+      kind: fc.constant('persist'),
+      t: time,
+      node: text,
+      vars: fc.dictionary(safeKey, value, { maxKeys: 3 }),
+    }),
+    fc.record(
+      { kind: fc.constant('decide'), t: time, node: text, slot: nat, value, ballot: value },
+      { requiredKeys: ['kind', 't', 'node', 'slot', 'value'] },
+    ),
+    clientKind('invoke'),
+    clientKind('ok'),
+    clientKind('fail'),
+    clientKind('info'),
+  ) as unknown as fc.Arbitrary<TraceEvent>;
+
+  fcTest.prop(
+    [
+      fc.array(fastEvent, { maxLength: 25 }),
+      fc.integer({ min: 0, max: 300 }),
+      fc.constantFrom({}, { reuseMessages: true }),
+    ],
+    { numRuns: 150 },
+  )(
+    'written in pieces, to a file with any buffer size or to a line sink, the bytes are those of event()',
+    async (list, bufferSize, options) => {
+      const expected = write(list, { validate: false });
+      let text = '';
+      const sink = new TraceWriter({ write: (s) => (text += s) }, options);
+      viaMethods(sink, list);
+      expect(text).toBe(expected);
+      const path = join(tmp, 'pieces.ndjson');
+      const file = new TraceWriter(path, { ...options, bufferSize });
+      viaMethods(file, list);
+      await file.close();
+      expect(readFileSync(path).equals(Buffer.from(expected, 'utf8'))).toBe(true);
+    },
+  );
+
+  test('a line that throws writes nothing to a file either', async () => {
+    const path = join(tmp, 'throws.ndjson');
+    const w = new TraceWriter(path, { bufferSize: 16, reuseMessages: true });
+    w.header(HEADER);
+    expect(() => w.decide(1, 'n1', 0, { a: [1, 10n] })).toThrow();
+    expect(() => w.send(1, 'n1', 'n2', NaN, { type: 'x' })).toThrow('field "id": NaN is not a JSON number');
+    expect(() => w.persist(1, 'n1', { v: { toJSON: () => 1n } })).toThrow();
+    expect(() => w.client('ok', 2, 'n1', 1, 1, 'read', 'k', () => 1)).toThrow();
+    w.timer(2, 'n1', 'é', 'fire');
+    await w.close();
+    expect(w.lines).toBe(2);
+    expect(readFileSync(path, 'utf8')).toBe(
+      write([{ kind: 'timer', t: 2, node: 'n1', name: 'é', action: 'fire' }]),
+    );
+  });
 
   test('a value that is not JSON writes nothing', () => {
     let text = '';

@@ -83,6 +83,16 @@ function json(v: unknown, key: string): string {
   return s;
 }
 
+/** The fast paths write pieces up to this long byte by byte, longer ones natively. */
+const SHORT_PIECE = 48;
+
+const CLIENT_HEADS = {
+  invoke: '{"kind":"invoke","t":',
+  ok: '{"kind":"ok","t":',
+  fail: '{"kind":"fail","t":',
+  info: '{"kind":"info","t":',
+} as const;
+
 /** `.001` .. `.999` without trailing zeros (index: thousandths), and '' for 0. */
 const THOUSANDTHS: readonly string[] = Array.from({ length: 1000 }, (_, i) =>
   i === 0 ? '' : ('.' + String(i).padStart(3, '0')).replace(/0+$/, ''),
@@ -143,6 +153,19 @@ const MIN_CACHED = 128;
 /** Nesting depth beyond which {@link nestedJson} hands the rest to JSON.stringify (which also finds cycles). */
 const MAX_DEPTH = 64;
 
+/** Whether `x` is a plain object with a non-empty array as one of its own values. */
+function holdsArrays(x: unknown): boolean {
+  if (typeof x !== 'object' || x === null || Array.isArray(x)) return false;
+  const proto: unknown = Object.getPrototypeOf(x);
+  if (proto !== Object.prototype && proto !== null) return false;
+  const o = x as Record<string, unknown>;
+  for (const k in o) {
+    const y = o[k];
+    if (Array.isArray(y) && y.length > 0) return true;
+  }
+  return false;
+}
+
 /**
  * `JSON.stringify(v)` for a value found under `key` (what `toJSON` gets), with the text of every
  * non-empty array inside plain objects taken from `cache` when that array was written before, and
@@ -179,8 +202,17 @@ function nestedJson(v: unknown, key: string | number, cache: TextCache, depth: n
     if (n === 0) return '[]';
     let t = cache.get(v);
     if (t !== undefined) return t;
-    // Natively, in one flat string: a text built of many small pieces is slow to encode.
-    t = JSON.stringify(v);
+    if (holdsArrays(v[0]) && depth < MAX_DEPTH) {
+      // Records that carry arrays (a catch-up's `{slot, value: <batch>}`): walked, so the texts of
+      // those arrays are reused. JSON.stringify writes null for what has no JSON.
+      t = '[';
+      for (let i = 0; i < n; i++)
+        t += (i === 0 ? '' : ',') + (nestedJson(v[i], i, cache, depth + 1) ?? 'null');
+      t += ']';
+    } else {
+      // Natively, in one flat string: a text built of many small pieces is slow to encode.
+      t = JSON.stringify(v);
+    }
     if (t.length >= MIN_CACHED) cache.set(v, t);
     return t;
   }
@@ -198,15 +230,16 @@ function nestedJson(v: unknown, key: string | number, cache: TextCache, depth: n
 
 /**
  * {@link json}, with the text of an object reused from `cache` when it was written before (and
- * of the arrays inside it, see {@link nestedJson}).
+ * of the arrays inside it, see {@link nestedJson}); `keep` false: `v`'s own text is looked up but
+ * not stored (the texts of the arrays inside still are).
  */
-function cachedJson(v: unknown, key: string, cache: TextCache | undefined): string {
+function cachedJson(v: unknown, key: string, cache: TextCache | undefined, keep = true): string {
   if (cache === undefined || typeof v !== 'object' || v === null) return json(v, key);
   let t = cache.get(v);
   if (t === undefined) {
     t = nestedJson(v, key, cache, 0);
     if (t === undefined) throw new TraceWriteError(`field "${key}": a ${typeof v} is not JSON`);
-    if (t.length >= MIN_CACHED) cache.set(v, t);
+    if (keep && t.length >= MIN_CACHED) cache.set(v, t);
   }
   return t;
 }
@@ -278,6 +311,8 @@ export class TraceWriter {
   /** The last time written and its text: every line of one step has the same time. */
   #lastT = NaN;
   #lastTText = '';
+  /** Line sinks: the fast paths' line so far. */
+  #acc = '';
   #state: 'new' | 'open' | 'closed' = 'new';
 
   /** @param sink - a file path or URL (created or truncated), or a {@link LineSink}. */
@@ -351,11 +386,13 @@ export class TraceWriter {
   /**
    * The JSON text of a message, for {@link TraceWriter.send} and {@link TraceWriter.recv}: a
    * producer that writes one message several times (a broadcast, its receives) serializes it once.
+   * The producer keeps the text: the writer's cache (`reuseMessages`) does not (it does keep the
+   * texts of the arrays inside), so that it holds values written again, not every message.
    */
   messageText(msg: unknown): string | undefined {
     return msg === undefined || this.#checker !== undefined
       ? undefined
-      : cachedJson(msg, 'msg', this.#messages);
+      : cachedJson(msg, 'msg', this.#messages, false);
   }
 
   /**
@@ -368,19 +405,21 @@ export class TraceWriter {
       return;
     }
     this.#open();
-    this.#putLine(
-      '{"kind":"send","t":' +
-        this.#time(t) +
-        ',"node":' +
-        quote(node) +
-        ',"to":' +
-        quote(to) +
-        ',"id":' +
-        json(id, 'id') +
-        ',"msg":' +
-        (text ?? cachedJson(msg, 'msg', this.#messages)) +
-        '}\n',
-    );
+    // Every text that can throw is made before the first piece is written.
+    const time = this.#time(t);
+    const idText = json(id, 'id');
+    const msgText = text ?? cachedJson(msg, 'msg', this.#messages);
+    this.#raw('{"kind":"send","t":');
+    this.#raw(time);
+    this.#raw(',"node":');
+    this.#quoted(node);
+    this.#raw(',"to":');
+    this.#quoted(to);
+    this.#raw(',"id":');
+    this.#raw(idText);
+    this.#raw(',"msg":');
+    this.#raw(msgText);
+    this.#endLine('}\n');
   }
 
   /** Writes `{ kind: 'recv', t, node, from, id, msg }`; `text` as for {@link TraceWriter.send}. */
@@ -390,19 +429,20 @@ export class TraceWriter {
       return;
     }
     this.#open();
-    this.#putLine(
-      '{"kind":"recv","t":' +
-        this.#time(t) +
-        ',"node":' +
-        quote(node) +
-        ',"from":' +
-        quote(from) +
-        ',"id":' +
-        json(id, 'id') +
-        ',"msg":' +
-        (text ?? cachedJson(msg, 'msg', this.#messages)) +
-        '}\n',
-    );
+    const time = this.#time(t);
+    const idText = json(id, 'id');
+    const msgText = text ?? cachedJson(msg, 'msg', this.#messages);
+    this.#raw('{"kind":"recv","t":');
+    this.#raw(time);
+    this.#raw(',"node":');
+    this.#quoted(node);
+    this.#raw(',"from":');
+    this.#quoted(from);
+    this.#raw(',"id":');
+    this.#raw(idText);
+    this.#raw(',"msg":');
+    this.#raw(msgText);
+    this.#endLine('}\n');
   }
 
   /** Writes `{ kind: 'timer', t, node, name, action, after }` (`after` left out when undefined). */
@@ -412,17 +452,21 @@ export class TraceWriter {
       return;
     }
     this.#open();
-    this.#putLine(
-      '{"kind":"timer","t":' +
-        this.#time(t) +
-        ',"node":' +
-        quote(node) +
-        ',"name":' +
-        quote(name) +
-        ',"action":"' +
-        action +
-        (after === undefined ? '"}\n' : '","after":' + json(after, 'after') + '}\n'),
-    );
+    const time = this.#time(t);
+    const afterText = after === undefined ? undefined : json(after, 'after');
+    this.#raw('{"kind":"timer","t":');
+    this.#raw(time);
+    this.#raw(',"node":');
+    this.#quoted(node);
+    this.#raw(',"name":');
+    this.#quoted(name);
+    this.#raw(',"action":');
+    this.#quoted(action);
+    if (afterText !== undefined) {
+      this.#raw(',"after":');
+      this.#raw(afterText);
+    }
+    this.#endLine('}\n');
   }
 
   /** Writes `{ kind: 'persist', t, node, vars }`. */
@@ -432,12 +476,16 @@ export class TraceWriter {
       return;
     }
     this.#open();
-    this.#line(
-      '{"kind":"persist","t":' + this.#time(t) + ',"node":' + quote(node) + ',"vars":',
-      vars,
-      'vars',
-      '}\n',
-    );
+    const time = this.#time(t);
+    // A node's persisted variables are mostly a fresh object each time: not kept.
+    const varsText = cachedJson(vars, 'vars', this.#messages, false);
+    this.#raw('{"kind":"persist","t":');
+    this.#raw(time);
+    this.#raw(',"node":');
+    this.#quoted(node);
+    this.#raw(',"vars":');
+    this.#raw(varsText);
+    this.#endLine('}\n');
   }
 
   /** Writes `{ kind: 'decide', t, node, slot, value, ballot }` (`ballot` left out when undefined). */
@@ -447,18 +495,23 @@ export class TraceWriter {
       return;
     }
     this.#open();
-    this.#line(
-      '{"kind":"decide","t":' +
-        this.#time(t) +
-        ',"node":' +
-        quote(node) +
-        ',"slot":' +
-        json(slot, 'slot') +
-        ',"value":',
-      value,
-      'value',
-      ballot === undefined ? '}\n' : ',"ballot":' + cachedJson(ballot, 'ballot', this.#messages) + '}\n',
-    );
+    const time = this.#time(t);
+    const slotText = json(slot, 'slot');
+    const valueText = cachedJson(value, 'value', this.#messages);
+    const ballotText = ballot === undefined ? undefined : cachedJson(ballot, 'ballot', this.#messages);
+    this.#raw('{"kind":"decide","t":');
+    this.#raw(time);
+    this.#raw(',"node":');
+    this.#quoted(node);
+    this.#raw(',"slot":');
+    this.#raw(slotText);
+    this.#raw(',"value":');
+    this.#raw(valueText);
+    if (ballotText !== undefined) {
+      this.#raw(',"ballot":');
+      this.#raw(ballotText);
+    }
+    this.#endLine('}\n');
   }
 
   /**
@@ -484,23 +537,41 @@ export class TraceWriter {
       return;
     }
     this.#open();
-    let s =
-      '{"kind":"' +
-      kind +
-      '","t":' +
-      this.#time(t) +
-      (node === undefined ? '' : ',"node":' + quote(node)) +
-      ',"process":' +
-      this.#field(process, 'process') +
-      ',"op":' +
-      this.#field(op, 'op') +
-      ',"f":' +
-      quote(f);
-    if (key !== undefined) s += ',"key":' + this.#field(key, 'key');
-    if (value !== undefined) s += ',"value":' + this.#field(value, 'value');
-    if (cls !== undefined) s += ',"class":' + quote(cls);
-    if (withError && error !== undefined) s += ',"error":' + this.#field(error, 'error');
-    this.#putLine(s + '}\n');
+    const time = this.#time(t);
+    const processText = this.#field(process, 'process');
+    const opText = this.#field(op, 'op');
+    const keyText = key === undefined ? undefined : this.#field(key, 'key');
+    const valueText = value === undefined ? undefined : this.#field(value, 'value');
+    const errorText = withError && error !== undefined ? this.#field(error, 'error') : undefined;
+    this.#raw(CLIENT_HEADS[kind]);
+    this.#raw(time);
+    if (node !== undefined) {
+      this.#raw(',"node":');
+      this.#quoted(node);
+    }
+    this.#raw(',"process":');
+    this.#raw(processText);
+    this.#raw(',"op":');
+    this.#raw(opText);
+    this.#raw(',"f":');
+    this.#quoted(f);
+    if (keyText !== undefined) {
+      this.#raw(',"key":');
+      this.#raw(keyText);
+    }
+    if (valueText !== undefined) {
+      this.#raw(',"value":');
+      this.#raw(valueText);
+    }
+    if (cls !== undefined) {
+      this.#raw(',"class":');
+      this.#quoted(cls);
+    }
+    if (errorText !== undefined) {
+      this.#raw(',"error":');
+      this.#raw(errorText);
+    }
+    this.#endLine('}\n');
   }
 
   /** A field's JSON, as `event()` writes it. */
@@ -508,9 +579,86 @@ export class TraceWriter {
     return typeof v === 'object' ? cachedJson(v, key, this.#messages) : json(v, key);
   }
 
-  /** One line: `head`, the JSON of `value` (field `key`), `tail` (with the newline). */
-  #line(head: string, value: unknown, key: string, tail: string): void {
-    this.#putLine(head + cachedJson(value, key, this.#messages) + tail);
+  // The fast paths write a line in pieces: into the byte buffer (file sinks), with no line string
+  // built, or onto #acc (line sinks). Each piece is whole JSON text (never half a surrogate pair),
+  // so the bytes equal those of the joined line.
+
+  /** Appends JSON text: short ASCII text byte by byte, the rest encoded natively. */
+  #raw(s: string): void {
+    const b = this.#bytes;
+    if (b === undefined) {
+      this.#acc += s;
+      return;
+    }
+    const n = s.length;
+    let p = this.#pos;
+    if (n <= SHORT_PIECE) {
+      if (p + n > b.length) {
+        this.#writeOut();
+        p = 0;
+      }
+      let i = 0;
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c > 0x7f) break;
+        b[p + i] = c;
+      }
+      if (i === n) {
+        this.#pos = p + n;
+        return;
+      }
+    }
+    // UTF-8 takes at most 3 bytes per UTF-16 unit.
+    if (p + 3 * n > b.length) {
+      this.#writeOut();
+      if (3 * n > b.length) {
+        writeSync(this.#fd!, s);
+        return;
+      }
+      p = 0;
+    }
+    this.#pos = p + b.write(s, p, 'utf8');
+  }
+
+  /** Appends `s` as a JSON string literal. */
+  #quoted(s: string): void {
+    const b = this.#bytes;
+    const n = s.length;
+    if (b === undefined || n > SHORT_PIECE) {
+      this.#raw(quote(s));
+      return;
+    }
+    let p = this.#pos;
+    if (p + n + 2 > b.length) {
+      this.#writeOut();
+      p = 0;
+    }
+    b[p] = 0x22;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      // What needs escaping, and what is not one byte in UTF-8: the general path (the bytes
+      // written so far are past #pos, so they do not count).
+      if (c < 0x20 || c === 0x22 || c === 0x5c || c > 0x7f) {
+        this.#raw(quote(s));
+        return;
+      }
+      b[p + 1 + i] = c;
+    }
+    b[p + n + 1] = 0x22;
+    this.#pos = p + n + 2;
+  }
+
+  /** Appends `tail` (ASCII, ending with the newline) and ends the line. */
+  #endLine(tail: string): void {
+    this.#lines++;
+    if (this.#bytes === undefined) {
+      const line = this.#acc + tail;
+      this.#acc = '';
+      this.#sink!.write(line);
+      return;
+    }
+    this.#raw(tail);
+    if (this.#pos >= this.#bufferSize) this.#writeOut();
   }
 
   /** Encodes `text` into the byte buffer (or writes it straight out when it is too long for it). */
