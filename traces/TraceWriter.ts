@@ -409,10 +409,7 @@ export class TraceWriter {
     const time = this.#time(t);
     const idText = json(id, 'id');
     const msgText = text ?? cachedJson(msg, 'msg', this.#messages);
-    this.#raw('{"kind":"send","t":');
-    this.#raw(time);
-    this.#raw(',"node":');
-    this.#quoted(node);
+    this.#head('{"kind":"send","t":', time, node);
     this.#raw(',"to":');
     this.#quoted(to);
     this.#raw(',"id":');
@@ -432,10 +429,7 @@ export class TraceWriter {
     const time = this.#time(t);
     const idText = json(id, 'id');
     const msgText = text ?? cachedJson(msg, 'msg', this.#messages);
-    this.#raw('{"kind":"recv","t":');
-    this.#raw(time);
-    this.#raw(',"node":');
-    this.#quoted(node);
+    this.#head('{"kind":"recv","t":', time, node);
     this.#raw(',"from":');
     this.#quoted(from);
     this.#raw(',"id":');
@@ -454,10 +448,7 @@ export class TraceWriter {
     this.#open();
     const time = this.#time(t);
     const afterText = after === undefined ? undefined : json(after, 'after');
-    this.#raw('{"kind":"timer","t":');
-    this.#raw(time);
-    this.#raw(',"node":');
-    this.#quoted(node);
+    this.#head('{"kind":"timer","t":', time, node);
     this.#raw(',"name":');
     this.#quoted(name);
     this.#raw(',"action":');
@@ -479,10 +470,7 @@ export class TraceWriter {
     const time = this.#time(t);
     // A node's persisted variables are mostly a fresh object each time: not kept.
     const varsText = cachedJson(vars, 'vars', this.#messages, false);
-    this.#raw('{"kind":"persist","t":');
-    this.#raw(time);
-    this.#raw(',"node":');
-    this.#quoted(node);
+    this.#head('{"kind":"persist","t":', time, node);
     this.#raw(',"vars":');
     this.#raw(varsText);
     this.#endLine('}\n');
@@ -499,10 +487,7 @@ export class TraceWriter {
     const slotText = json(slot, 'slot');
     const valueText = cachedJson(value, 'value', this.#messages);
     const ballotText = ballot === undefined ? undefined : cachedJson(ballot, 'ballot', this.#messages);
-    this.#raw('{"kind":"decide","t":');
-    this.#raw(time);
-    this.#raw(',"node":');
-    this.#quoted(node);
+    this.#head('{"kind":"decide","t":', time, node);
     this.#raw(',"slot":');
     this.#raw(slotText);
     this.#raw(',"value":');
@@ -618,6 +603,14 @@ export class TraceWriter {
       p = 0;
     }
     this.#pos = p + b.write(s, p, 'utf8');
+  }
+
+  /** The start of an event line: `{"kind":"<kind>","t":` (given whole), the time, the node. */
+  #head(kindAndT: string, time: string, node: string): void {
+    this.#raw(kindAndT);
+    this.#raw(time);
+    this.#raw(',"node":');
+    this.#quoted(node);
   }
 
   /** Appends `s` as a JSON string literal. */

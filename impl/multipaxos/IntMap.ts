@@ -33,6 +33,17 @@ function prune(node: Trie, k: number, level: number): boolean {
   return true;
 }
 
+/** The value at `k` in the trie `root` of `levels` levels. */
+function lookup<V>(root: Trie | undefined, levels: number, k: number): V | undefined {
+  if (root === undefined || !(k >= 0) || k >= CAPACITY[levels]!) return undefined;
+  let node: Trie | undefined = root;
+  for (let level = levels - 1; level > 0; level--) {
+    node = node[digit(k, level)] as Trie | undefined;
+    if (node === undefined) return undefined;
+  }
+  return node[digit(k, 0)] as V | undefined;
+}
+
 /** A persistent map from non-negative safe integers to `V`. */
 export class IntMap<V> {
   private static readonly EMPTY = new IntMap<never>(undefined, 0, 0);
@@ -50,14 +61,7 @@ export class IntMap<V> {
   }
 
   get(k: number): V | undefined {
-    const levels = this.levels;
-    if (this.root === undefined || !(k >= 0) || k >= CAPACITY[levels]!) return undefined;
-    let node: Trie | undefined = this.root;
-    for (let level = levels - 1; level > 0; level--) {
-      node = node[digit(k, level)] as Trie | undefined;
-      if (node === undefined) return undefined;
-    }
-    return node[digit(k, 0)] as V | undefined;
+    return lookup<V>(this.root, this.levels, k);
   }
 
   has(k: number): boolean {
@@ -152,14 +156,7 @@ export class IntMapEditor<V> {
   ) {}
 
   get(k: number): V | undefined {
-    const levels = this.levels;
-    if (this.root === undefined || !(k >= 0) || k >= CAPACITY[levels]!) return undefined;
-    let node: Trie | undefined = this.root;
-    for (let level = levels - 1; level > 0; level--) {
-      node = node[digit(k, level)] as Trie | undefined;
-      if (node === undefined) return undefined;
-    }
-    return node[digit(k, 0)] as V | undefined;
+    return lookup<V>(this.root, this.levels, k);
   }
 
   has(k: number): boolean {
