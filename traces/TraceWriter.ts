@@ -404,19 +404,7 @@ export class TraceWriter {
       this.event({ kind: 'send', t, node, to, id, msg } as TraceEvent);
       return;
     }
-    this.#open();
-    // Every text that can throw is made before the first piece is written.
-    const time = this.#time(t);
-    const idText = json(id, 'id');
-    const msgText = text ?? cachedJson(msg, 'msg', this.#messages);
-    this.#head('{"kind":"send","t":', time, node);
-    this.#raw(',"to":');
-    this.#quoted(to);
-    this.#raw(',"id":');
-    this.#raw(idText);
-    this.#raw(',"msg":');
-    this.#raw(msgText);
-    this.#endLine('}\n');
+    this.#message('{"kind":"send","t":', ',"to":', t, node, to, id, msg, text);
   }
 
   /** Writes `{ kind: 'recv', t, node, from, id, msg }`; `text` as for {@link TraceWriter.send}. */
@@ -425,13 +413,28 @@ export class TraceWriter {
       this.event({ kind: 'recv', t, node, from, id, msg } as TraceEvent);
       return;
     }
+    this.#message('{"kind":"recv","t":', ',"from":', t, node, from, id, msg, text);
+  }
+
+  /** A send or recv line; `peerKey` is `,"to":` or `,"from":`. */
+  #message(
+    head: string,
+    peerKey: string,
+    t: number,
+    node: string,
+    other: string,
+    id: number,
+    msg: unknown,
+    text: string | undefined,
+  ): void {
     this.#open();
+    // Every text that can throw is made before the first piece is written.
     const time = this.#time(t);
     const idText = json(id, 'id');
     const msgText = text ?? cachedJson(msg, 'msg', this.#messages);
-    this.#head('{"kind":"recv","t":', time, node);
-    this.#raw(',"from":');
-    this.#quoted(from);
+    this.#head(head, time, node);
+    this.#raw(peerKey);
+    this.#quoted(other);
     this.#raw(',"id":');
     this.#raw(idText);
     this.#raw(',"msg":');
