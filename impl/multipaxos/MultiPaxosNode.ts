@@ -56,7 +56,7 @@ import type { ClientRequest, Effect, NodeBehavior, NodeConfig, NodeId, Step } fr
 import { asBallot, compareBallots, quorumSizes, sameBallot, type Ballot } from '../paxos/ballot.js';
 import { resolveParams, type ParamValues } from '../paxos/params.js';
 import { IntMap, type IntMapEditor } from './IntMap.js';
-import { applyKvEdit, applyKvMap, KvMap, kvRequestError, type KvCommand, type KvRequest } from './kv.js';
+import { applyKvEdit, applyKvMap, clientRequestError, KvMap, type KvCommand, type KvRequest } from './kv.js';
 import { OpQueue } from './OpQueue.js';
 
 /** A log entry's value: a batch of client commands (empty: a no-op). */
@@ -929,10 +929,7 @@ function command(req: ClientRequest<KvRequest>): KvCommand {
 
 function onRequest(s0: St, req: ClientRequest<KvRequest>, ctx: Ctx): St {
   let s = s0;
-  const error =
-    !Number.isSafeInteger(req.op) || req.op < 0
-      ? 'op must be a non-negative integer'
-      : kvRequestError(req.request);
+  const error = clientRequestError(req);
   if (error !== null) {
     ctx.eff.push({ kind: 'reply', op: req.op, ok: false, result: { error } });
     return s;

@@ -194,6 +194,13 @@ export function applyKvMap(store: KvMap, cmd: KvRequest): { store: KvMap; result
   return { store: next === NO_CHANGE ? store : store.set(cmd.key, next), result };
 }
 
+/** Check a client's op number and request; a message naming what is wrong, or null. */
+export function clientRequestError(req: { op: number; request: unknown }): string | null {
+  return !Number.isSafeInteger(req.op) || req.op < 0
+    ? 'op must be a non-negative integer'
+    : kvRequestError(req.request);
+}
+
 /** Check the shape of a client request; a message naming what is wrong, or null. */
 export function kvRequestError(r: unknown): string | null {
   if (typeof r !== 'object' || r === null) return 'a request must be an object { f, key, value? }';

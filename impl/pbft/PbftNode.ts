@@ -75,7 +75,7 @@
 // make one up nor change one: every executed request was issued by its client.
 
 import type { ClientRequest, Effect, NodeBehavior, NodeConfig, NodeId, Step } from '../Node.js';
-import { applyKvMap, KvMap, kvRequestError, type KvCommand, type KvRequest } from '../multipaxos/kv.js';
+import { applyKvMap, clientRequestError, KvMap, type KvCommand, type KvRequest } from '../multipaxos/kv.js';
 import { resolveParams, type ParamValues } from '../paxos/params.js';
 import { digestOf, signMessage, verifyMessage, verifyRequest, type KeySeed } from './crypto.js';
 import {
@@ -772,10 +772,7 @@ function enterView(
 
 function onRequest(s0: PbftState, req: ClientRequest<KvRequest>, ctx: Ctx): PbftState {
   let s = s0;
-  const error =
-    !Number.isSafeInteger(req.op) || req.op < 0
-      ? 'op must be a non-negative integer'
-      : kvRequestError(req.request);
+  const error = clientRequestError(req);
   if (error !== null) {
     ctx.eff.push(reply(req.client, { op: req.op, ok: false, result: { error } }));
     return s;

@@ -672,17 +672,8 @@ class Simulation<S, M, Req, Rep, P> {
           }
           this.#delivered++;
           const msg = q.obj[slot] as M;
-          if (this.#adversarialIds.size > 0 && this.#adversarialIds.has(q.aux[slot]!)) {
-            this.#trace?.event({
-              kind: 'recv',
-              t: this.#now,
-              node: this.#names[i]!,
-              from: this.#names[from]!,
-              id: q.aux[slot]!,
-              msg: msg as never,
-              adversarial: true,
-            });
-          } else if (this.#writer !== undefined)
+          const adversarial = this.#adversarialIds.size > 0 && this.#adversarialIds.has(q.aux[slot]!);
+          if (this.#writer !== undefined && !adversarial)
             this.#writer.recv(
               this.#now,
               this.#names[i]!,
@@ -691,16 +682,16 @@ class Simulation<S, M, Req, Rep, P> {
               msg,
               q.text[slot],
             );
-          else if (this.#trace !== undefined) {
-            this.#trace.event({
+          else
+            this.#trace?.event({
               kind: 'recv',
               t: this.#now,
               node: this.#names[i]!,
               from: this.#names[from]!,
               id: q.aux[slot]!,
               msg: msg as never,
+              ...(adversarial ? { adversarial: true } : {}),
             });
-          }
           this.#during = 'onMessage';
           this.#duringNode = i;
           this.#apply(i, this.#b.onMessage(this.#state[i]!, this.#names[from]!, msg, this.#now));
