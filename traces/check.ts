@@ -1,13 +1,12 @@
-// Checks one parsed line against the schema (ajv, compiled once per definition and protocol) and
-// against the header (node names), and turns ajv's errors into TraceErrors with one sentence each.
-// Shared by the reader and by the writer's validating mode.
-import { Ajv2020 } from 'ajv/dist/2020.js';
+// Checks one parsed line against the schema (ajv validators, compiled ahead of time from the
+// schemas of validatorSchemas.ts into validators.generated.ts) and against the header (node
+// names), and turns ajv's errors into TraceErrors with one sentence each. Shared by the reader and
+// by the writer's validating mode.
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { describeValue, pointer, type TraceError, type TraceErrorCode } from './errors.js';
 import {
   EVENT_KINDS,
   MAX_SAFE,
-  SCHEMA_ID,
   TRACE_FORMAT,
   TRACE_VERSION,
   TYPED_PROTOCOLS,
@@ -15,24 +14,10 @@ import {
   type SchemaNode,
 } from './schema.js';
 import type { QuorumSystem, TraceEvent, TraceHeader } from './types.js';
+import { validators as generated } from './validators.generated.js';
 
-let ajv: Ajv2020 | undefined;
-const validators = new Map<string, ValidateFunction>();
+const validators = generated as unknown as Readonly<Record<string, ValidateFunction>>;
 
-function compiled(key: string, make: () => SchemaNode): ValidateFunction {
-  let v = validators.get(key);
-  if (v === undefined) {
-    if (ajv === undefined) {
-      ajv = new Ajv2020({ strict: true, allErrors: true, verbose: true, allowUnionTypes: true });
-      ajv.addSchema(traceSchema);
-    }
-    v = ajv.compile(make());
-    validators.set(key, v);
-  }
-  return v;
-}
-
-const defRef = (def: string): string => `${SCHEMA_ID}#/$defs/${def}`;
 const NO_ERRORS: readonly TraceError[] = Object.freeze([]);
 const KNOWN_KINDS: ReadonlySet<string> = new Set(EVENT_KINDS);
 const TYPED: ReadonlySet<string> = new Set(TYPED_PROTOCOLS);
@@ -41,15 +26,11 @@ const TYPED: ReadonlySet<string> = new Set(TYPED_PROTOCOLS);
 function eventValidator(kind: string, protocol: string | undefined): ValidateFunction | undefined {
   if (KNOWN_KINDS.has(kind)) {
     if ((kind === 'send' || kind === 'recv') && protocol !== undefined && TYPED.has(protocol)) {
-      return compiled(`${kind}@${protocol}`, () => ({
-        type: 'object',
-        allOf: [{ $ref: defRef(`event.${kind}`) }],
-        properties: { msg: { $ref: defRef(`message.${protocol}`) } },
-      }));
+      return validators[`${kind}@${protocol}`];
     }
-    return compiled(kind, () => ({ $ref: defRef(`event.${kind}`) }));
+    return validators[kind];
   }
-  if (kind.startsWith('x-')) return compiled('extension', () => ({ $ref: defRef('event.extension') }));
+  if (kind.startsWith('x-')) return validators['extension'];
   return undefined;
 }
 
@@ -238,7 +219,7 @@ export class LineChecker {
         fatal: true,
       };
     }
-    const v = compiled('header', () => ({ $ref: defRef('header') }));
+    const v = validators['header']!;
     if (!v(value)) return { errors: fromAjv(v.errors ?? [], 'invalid-header', line), fatal: false };
     const header = value as unknown as TraceHeader;
     const nodes = new Set(header.nodes);

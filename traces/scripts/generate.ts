@@ -1,14 +1,23 @@
-// Writes traces/schema/synod-trace.schema.json and traces/types.ts from traces/schema.ts.
+// Writes traces/schema/synod-trace.schema.json, traces/types.ts and traces/validators.generated.ts
+// from traces/schema.ts.
 // Usage: npx tsx traces/scripts/generate.ts [--check]   (--check: exit 1 when a file is stale)
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { renderSchemaJson, renderTypes, SCHEMA_JSON_URL, TYPES_URL } from './codegen.js';
+import {
+  renderSchemaJson,
+  renderTypes,
+  renderValidators,
+  SCHEMA_JSON_URL,
+  TYPES_URL,
+  VALIDATORS_URL,
+} from './codegen.js';
 
 const check = process.argv.includes('--check');
 let stale = 0;
 for (const [url, text] of [
   [SCHEMA_JSON_URL, await renderSchemaJson()],
   [TYPES_URL, await renderTypes()],
+  [VALIDATORS_URL, renderValidators()],
 ] as const) {
   const path = fileURLToPath(url);
   let current: string | undefined;
