@@ -2,7 +2,7 @@
 // Shared by the checker (traces/check.ts), which runs the validators precompiled from them, and by
 // the generator (traces/scripts/codegen.ts), which compiles them once into validators.generated.ts:
 // compiling them with ajv at startup took ~0.2 s of every process (and of every worker thread).
-import { EVENT_KINDS, SCHEMA_ID, TYPED_PROTOCOLS, type SchemaNode } from './schema.js';
+import { EVENT_KINDS, SCHEMA_ID, TYPED_PROTOCOLS, traceSchema, type SchemaNode } from './schema.js';
 
 /** The ajv options of every trace validator (verbose: the error messages read `parentSchema` and `data`). */
 export const TRACE_AJV_OPTIONS = {
@@ -14,16 +14,31 @@ export const TRACE_AJV_OPTIONS = {
 
 const defRef = (def: string): string => `${SCHEMA_ID}#/$defs/${def}`;
 
+/** The message types the schema defines for a typed protocol (`$defs` named `<protocol>.<type>`). */
+export function messageTypes(protocol: string): string[] {
+  const prefix = `${protocol}.`;
+  return Object.keys(traceSchema.$defs ?? {})
+    .filter((d) => d.startsWith(prefix))
+    .map((d) => d.slice(prefix.length));
+}
+
 /**
- * Every validator key: `header`, each event kind, `extension` (any `x-` event), and `send@P` /
- * `recv@P` for each protocol P whose messages the schema types.
+ * Every validator key: `header`, each event kind, `extension` (any `x-` event), `send@P` and
+ * `recv@P` for each protocol P whose messages the schema types, and `send@P/T`, `recv@P/T` for each
+ * of P's message types T. The last ones check a message of a known type against that type's schema
+ * alone (half the work of `send@P`, which tries every type's `if`); for such a message they give
+ * the same verdict and errors as `send@P` (traces/validators.test.ts).
  */
 export function validatorKeys(): string[] {
   return [
     'header',
     ...EVENT_KINDS,
     'extension',
-    ...TYPED_PROTOCOLS.flatMap((p) => [`send@${p}`, `recv@${p}`]),
+    ...TYPED_PROTOCOLS.flatMap((p) => [
+      `send@${p}`,
+      `recv@${p}`,
+      ...messageTypes(p).flatMap((t) => [`send@${p}/${t}`, `recv@${p}/${t}`]),
+    ]),
   ];
 }
 
@@ -36,12 +51,16 @@ export function validatorSchema(key: string): SchemaNode {
   if (key === 'extension') return { $ref: defRef('event.extension') };
   const at = key.indexOf('@');
   if (at !== -1) {
-    // Under a typed protocol, send/recv also check the message body.
+    // Under a typed protocol, send/recv also check the message body: any of the protocol's
+    // messages (`send@P`), or one type of them (`send@P/T`).
     const kind = key.slice(0, at);
+    const [protocol, type] = key.slice(at + 1).split('/');
     return {
       type: 'object',
       allOf: [{ $ref: defRef(`event.${kind}`) }],
-      properties: { msg: { $ref: defRef(`message.${key.slice(at + 1)}`) } },
+      properties: {
+        msg: { $ref: defRef(type === undefined ? `message.${protocol}` : `${protocol}.${type}`) },
+      },
     };
   }
   return { $ref: defRef(`event.${key}`) };

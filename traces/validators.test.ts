@@ -1,14 +1,23 @@
 // The precompiled validators (validators.generated.ts) are what the generator makes of the schema
 // now, and they judge every line exactly as validators compiled at run time from the same schemas
-// would: same verdict, same errors (path, keyword, parameters, message, data, schema).
+// would: same verdict, same errors (path, keyword, parameters, message, data, schema). A send or
+// recv checked by its message type's validator gets the verdict and error sentences the
+// protocol-wide validator gives.
 import { readdirSync, readFileSync } from 'node:fs';
 import { fc, test as fcTest } from '@fast-check/vitest';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ValidateFunction } from 'ajv/dist/2020.js';
 import { describe, expect, test } from 'vitest';
+import { fromAjv } from './check.js';
 import { renderValidators, VALIDATORS_URL } from './scripts/codegen.js';
-import { traceSchema } from './schema.js';
-import { TRACE_AJV_OPTIONS, validatorId, validatorKeys, validatorSchema } from './validatorSchemas.js';
+import { traceSchema, TYPED_PROTOCOLS } from './schema.js';
+import {
+  messageTypes,
+  TRACE_AJV_OPTIONS,
+  validatorId,
+  validatorKeys,
+  validatorSchema,
+} from './validatorSchemas.js';
 import { validators as generated } from './validators.generated.js';
 
 const precompiled = generated as unknown as Record<string, ValidateFunction>;
@@ -21,13 +30,13 @@ const runtime: Record<string, ValidateFunction> = (() => {
   );
 })();
 
-/** Every line that parses as JSON in the corpus and the fixtures (at most 200 per file). */
+/** Every line that parses as JSON in the corpus and the fixtures (at most 80 per file). */
 const samples: unknown[] = (() => {
   const dirs = ['./corpus/', './__fixtures__/malformed/', './__fixtures__/'];
   const out: unknown[] = [];
   for (const dir of dirs.map((d) => new URL(d, import.meta.url))) {
     for (const name of readdirSync(dir).filter((n) => n.endsWith('.ndjson'))) {
-      const lines = readFileSync(new URL(name, dir), 'utf8').split('\n').slice(0, 200);
+      const lines = readFileSync(new URL(name, dir), 'utf8').split('\n').slice(0, 80);
       for (const line of lines) {
         try {
           out.push(JSON.parse(line));
@@ -99,4 +108,32 @@ describe('precompiled trace validators', () => {
       expect(judge(precompiled, key, value)).toEqual(judge(runtime, key, value));
     },
   );
+
+  /** The sentences the checker makes of validator `key`'s errors on `value` (none: valid). */
+  const sentences = (key: string, value: unknown): unknown => {
+    const v = precompiled[key]!;
+    return v(value) ? [] : fromAjv(v.errors ?? [], 'invalid-event', 7);
+  };
+
+  fcTest.prop([mutated, fc.constantFrom(...TYPED_PROTOCOLS)], { numRuns: 3000 })(
+    "a send or recv of a known message type: its type's validator says what the protocol's says",
+    (value, protocol) => {
+      const e = value as { kind?: unknown; msg?: { type?: unknown } };
+      const kind = e?.kind === 'recv' ? 'recv' : 'send';
+      const type = e?.msg?.type;
+      const typed = `${kind}@${protocol}/${String(type)}`;
+      if (typeof type !== 'string' || precompiled[typed] === undefined) return;
+      expect(sentences(typed, value)).toEqual(sentences(`${kind}@${protocol}`, value));
+    },
+  );
+
+  test('every message type of the typed protocols has its send and recv validator', () => {
+    for (const p of TYPED_PROTOCOLS) {
+      expect(messageTypes(p).length).toBeGreaterThan(3);
+      for (const t of messageTypes(p)) {
+        expect(precompiled[`send@${p}/${t}`]).toBeTypeOf('function');
+        expect(precompiled[`recv@${p}/${t}`]).toBeTypeOf('function');
+      }
+    }
+  });
 });
