@@ -10,7 +10,7 @@
 // - a proposer "knows" the promises it has received (`recv` events); traces without any `recv`
 //   use the promises sent to it instead.
 import type { Ballot, TraceEvent, TraceHeader } from '../../traces/index.js';
-import { canonicalJson, commandsIn, opsIn } from '../commands.js';
+import { canonicalJson, commandsIn, opsIn, sameJson } from '../commands.js';
 import { quorumsOf, type Quorums } from '../quorum.js';
 import type { InvariantResult, TraceEnd, TraceObserver, Violation } from '../types.js';
 import { SlotSchedule } from '../slotSchedule.js';
@@ -41,7 +41,6 @@ export type PaxosInvariant = keyof typeof PAXOS_INVARIANTS;
 interface Proposal {
   round: number;
   node: string;
-  key: string;
   value: unknown;
   /** Line of the `accept` that carried the value. */
   at: Rec;
@@ -55,9 +54,10 @@ interface Proposal {
 
 interface SlotState {
   proposals: Proposal[];
-  /** Every value key proposed in this slot (for validity). */
-  proposed: Set<string>;
-  decidedKey: string | undefined;
+  /** Every distinct value proposed in this slot (for validity). */
+  proposed: unknown[];
+  /** True once some node decided the slot (`decidedValue` is then the first decided value). */
+  decided: boolean;
   decidedValue: unknown;
   decidedBy: number; // node index of the first decider
   /** Nodes that decided the first decided value, and where. */
@@ -70,7 +70,6 @@ interface SlotState {
 interface Vote {
   round: number;
   node: string;
-  key: string;
   value: unknown;
   at: Rec;
 }
@@ -107,8 +106,8 @@ interface NodeState {
   phaseOne: Map<number, PhaseOne>;
   /** Slots decided in this incarnation -> line. */
   decided: Map<number, Rec>;
-  /** Slots decided in any incarnation -> value key (for log-prefix). */
-  everDecided: Map<number, { key: string; value: unknown; at: Rec }>;
+  /** Slots decided in any incarnation -> value (for log-prefix). */
+  everDecided: Map<number, { value: unknown; at: Rec }>;
   restarts: number;
   restartAt: Rec | undefined;
   restartLine: number;
@@ -291,8 +290,8 @@ export function createPaxosSafety(
     if (s === undefined) {
       s = {
         proposals: [],
-        proposed: new Set(),
-        decidedKey: undefined,
+        proposed: [],
+        decided: false,
         decidedValue: undefined,
         decidedBy: -1,
         firstMask: 0,
@@ -305,22 +304,16 @@ export function createPaxosSafety(
     return s;
   }
 
-  // Values are compared by their JSON text first (native and fast) and, only when the texts
-  // differ, canonically (keys sorted), so writers that order keys differently still agree.
-  function keyOf(value: unknown): string {
-    return JSON.stringify(value) ?? 'null';
-  }
-
-  function same(aKey: string, aValue: unknown, bKey: string, bValue: unknown): boolean {
-    return aKey === bKey || canonicalJson(aValue) === canonicalJson(bValue);
-  }
+  // Values are compared as canonical JSON (keys in any order), by a walk that builds nothing.
+  const same = sameJson;
 
   /** A vote by `voter` for ballot b in `slot`: counts toward the quorum of that proposal. */
   function countVote(
     voter: number,
     slot: number,
     b: Ballot,
-    key: string | undefined,
+    /** False when the vote names no value and none is known for its ballot. */
+    known: boolean,
     value: unknown,
     at: Rec,
   ): void {
@@ -328,11 +321,10 @@ export function createPaxosSafety(
     const s = slotOf(slot);
     let p = s.proposals.find((q) => q.round === b.round && q.node === b.node);
     if (p === undefined) {
-      if (key === undefined) return; // a vote for a value we never saw proposed: nothing to count
+      if (!known) return; // a vote for a value we never saw proposed: nothing to count
       p = {
         round: b.round,
         node: b.node,
-        key,
         value,
         at,
         voters: 0,
@@ -341,7 +333,7 @@ export function createPaxosSafety(
         cls: undefined,
       };
       s.proposals.push(p);
-    } else if (key !== undefined && !same(key, value, p.key, p.value)) {
+    } else if (known && !same(value, p.value)) {
       return; // a vote naming another value than the ballot's proposal: it backs neither
     }
     if ((p.voters & (1 << voter)) === 0) {
@@ -349,12 +341,12 @@ export function createPaxosSafety(
       p.voterRecs.push(at);
     }
     const n = nodes[voter] as NodeState;
-    n.votes.set(slot, { round: b.round, node: b.node, key: p.key, value: p.value, at });
+    n.votes.set(slot, { round: b.round, node: b.node, value: p.value, at });
     if (
       n.votedBallot === undefined ||
       compareBallot(b.round, b.node, n.votedBallot.round, n.votedBallot.node) > 0
     ) {
-      n.votedBallot = { round: b.round, node: b.node, key: '', value: undefined, at };
+      n.votedBallot = { round: b.round, node: b.node, value: undefined, at };
     }
   }
 
@@ -384,7 +376,7 @@ export function createPaxosSafety(
       acc.promised === undefined ||
       compareBallot(b.round, b.node, acc.promised.round, acc.promised.node) > 0
     ) {
-      acc.promised = { round: b.round, node: b.node, key: '', value: undefined, at };
+      acc.promised = { round: b.round, node: b.node, value: undefined, at };
     }
   }
 
@@ -407,19 +399,16 @@ export function createPaxosSafety(
         window: win(p.at, acc.restartAt && acc.restartAt.line > p.at.line ? acc.restartAt : undefined, at),
       });
     }
-    let key: string | undefined;
-    let value: unknown;
-    if (hasValue) {
-      key = keyOf(explicitValue);
-      value = explicitValue;
-    } else {
+    let known = hasValue;
+    let value: unknown = explicitValue;
+    if (!hasValue) {
       const last = acc.lastAccept.get(slot);
       if (last !== undefined && last.round === b.round && last.node === b.node) {
-        key = last.key;
+        known = true;
         value = last.value;
       }
     }
-    countVote(acc.index, slot, b, key, value, at);
+    countVote(acc.index, slot, b, known, value, at);
   }
 
   function phaseOneOf(owner: NodeState, b: Ballot): PhaseOne {
@@ -444,13 +433,13 @@ export function createPaxosSafety(
    * highest vote is for `value`: the promisers minus those reporting a higher vote than a vote for
    * it form a quorum. Waiting for more promises than a quorum needs is allowed.
    */
-  function mayPropose(one: PhaseOne, q: Quorums, slot: number, key: string, value: unknown): boolean {
+  function mayPropose(one: PhaseOne, q: Quorums, slot: number, value: unknown): boolean {
     const reported = one.votes.get(slot) ?? [];
     let withVote = 0;
     for (const r of reported) withVote |= 1 << r.voter;
     if (q.isQ1(namesOf(one.promisers & ~withVote, names))) return true;
     for (const r of reported) {
-      if (!same(r.vote.key, r.vote.value, key, value)) continue;
+      if (!same(r.vote.value, value)) continue;
       let higher = 0;
       for (const o of reported) {
         if (compareBallot(o.vote.round, o.vote.node, r.vote.round, r.vote.node) > 0) higher |= 1 << o.voter;
@@ -489,7 +478,7 @@ export function createPaxosSafety(
     for (const prev of [owner.promised, owner.votedBallot]) {
       if (prev !== undefined && compareBallot(b.round, b.node, prev.round, prev.node) < 0) return;
     }
-    owner.promised = { round: b.round, node: b.node, key: '', value: undefined, at };
+    owner.promised = { round: b.round, node: b.node, value: undefined, at };
     const votes: Array<{ slot: number; vote: Vote }> = [];
     for (const [slot, vote] of owner.votes) votes.push({ slot, vote });
     addPromiser(owner, b, owner.index, votes, at);
@@ -506,12 +495,11 @@ export function createPaxosSafety(
     // A compacted slot's proposals and votes are gone: a late accept for it is not judged (a
     // different value could only be decided against agreement, which is still checked).
     if (settled.has(slot)) return;
-    const key = keyOf(value);
     const s = slotOf(slot);
-    s.proposed.add(key);
+    if (!s.proposed.some((v) => same(v, value))) s.proposed.push(value);
     let p = s.proposals.find((q) => q.round === b.round && q.node === b.node);
     inv['proposer-value'].checks++;
-    if (p !== undefined && !same(p.key, p.value, key, value)) {
+    if (p !== undefined && !same(p.value, value)) {
       violate('proposer-value', {
         message: `${b.node} sent two different values in slot ${slot} for its ballot ${fmtBallot(b.round, b.node)}.`,
         slot,
@@ -524,7 +512,7 @@ export function createPaxosSafety(
       p.fromAccept = true; // votes arrived before the accept (a reordered trace): this is its proposal
       p.cls = cls;
     } else if (p === undefined) {
-      p = { round: b.round, node: b.node, key, value, at, voters: 0, voterRecs: [], fromAccept: true, cls };
+      p = { round: b.round, node: b.node, value, at, voters: 0, voterRecs: [], fromAccept: true, cls };
       s.proposals.push(p);
       // The rule of phase 2a, checked once per (ballot, slot), under the quorum system of the slot.
       const config = configAt(slot);
@@ -541,7 +529,7 @@ export function createPaxosSafety(
             nodes: [b.node],
             window: win(...(one?.at ?? []), at),
           });
-        } else if (!mayPropose(one, q, slot, key, value)) {
+        } else if (!mayPropose(one, q, slot, value)) {
           let best: Vote | undefined;
           for (const r of one.votes.get(slot) ?? []) {
             if (best === undefined || compareBallot(r.vote.round, r.vote.node, best.round, best.node) > 0)
@@ -571,12 +559,12 @@ export function createPaxosSafety(
       acceptor &&
       (promised === undefined || compareBallot(b.round, b.node, promised.round, promised.node) >= 0)
     ) {
-      countVote(owner.index, slot, b, key, value, at);
+      countVote(owner.index, slot, b, true, value, at);
     }
   }
 
   function settle(slot: number, s: SlotState, line: number): void {
-    if (slot >= SETTLE_LIMIT || s.decidedKey === undefined) return;
+    if (slot >= SETTLE_LIMIT || !s.decided) return;
     let current = 0; // nodes whose decision of this slot is in their current incarnation
     for (const n of nodes) if (n.decided.has(slot)) current |= 1 << n.index;
     settled.add(
@@ -651,7 +639,6 @@ export function createPaxosSafety(
       onSettledDecide(n, slot, value, at);
       return;
     }
-    const key = keyOf(value);
     const s = slotOf(slot);
     const name = names[n.index] as string;
     // integrity
@@ -669,7 +656,7 @@ export function createPaxosSafety(
     // log-prefix
     inv['log-prefix'].checks++;
     const ever = n.everDecided.get(slot);
-    if (ever !== undefined && before === undefined && !same(ever.key, ever.value, key, value)) {
+    if (ever !== undefined && before === undefined && !same(ever.value, value)) {
       violate('log-prefix', {
         message: `${name} decided slot ${slot} again after restarting, with a different value: its log is no longer an extension of the log it had.`,
         slot,
@@ -677,17 +664,17 @@ export function createPaxosSafety(
         window: win(ever.at, n.restartAt, at),
       });
     }
-    if (ever === undefined) n.everDecided.set(slot, { key, value, at });
+    if (ever === undefined) n.everDecided.set(slot, { value, at });
     // agreement
     inv.agreement.checks++;
-    if (s.decidedKey === undefined) {
-      s.decidedKey = key;
+    if (!s.decided) {
+      s.decided = true;
       s.decidedValue = value;
       s.decidedBy = n.index;
       s.decidedAt = at;
       s.firstMask = 1 << n.index;
       s.firstBy.push({ node: n.index, at });
-    } else if (same(s.decidedKey, s.decidedValue, key, value)) {
+    } else if (same(s.decidedValue, value)) {
       if ((s.firstMask & (1 << n.index)) === 0) s.firstBy.push({ node: n.index, at });
       s.firstMask |= 1 << n.index;
     } else if ((s.firstMask & ~(1 << n.index)) !== 0) {
@@ -705,8 +692,7 @@ export function createPaxosSafety(
     // validity
     inv.validity.checks++;
     const proposed =
-      s.proposed.has(key) ||
-      s.proposals.some((p) => p.fromAccept && canonicalJson(p.value) === canonicalJson(value));
+      s.proposed.some((v) => same(v, value)) || s.proposals.some((p) => p.fromAccept && same(p.value, value));
     if (!proposed && (sawProposals || !sawInvoke)) {
       if (sawProposals) {
         violate('validity', {
@@ -741,13 +727,13 @@ export function createPaxosSafety(
       noteJudged(slot);
       const ok = s.proposals.some(
         (p) =>
-          same(p.key, p.value, key, value) &&
+          same(p.value, value) &&
           (ballot === undefined || (p.round === ballot.round && p.node === ballot.node)) &&
           quorums.isQ2(namesOf(p.voters, names), p.cls),
       );
       if (!ok) {
         const best = s.proposals
-          .filter((p) => same(p.key, p.value, key, value))
+          .filter((p) => same(p.value, value))
           .sort((a, b) => popcount(b.voters) - popcount(a.voters))[0];
         violate('quorum', {
           message:
@@ -778,7 +764,7 @@ export function createPaxosSafety(
   function applyLog(line: number): void {
     for (;;) {
       const s = slots.get(appliedUpTo);
-      if (s === undefined || s.decidedKey === undefined) return;
+      if (s === undefined || !s.decided) return;
       for (const cmd of commandsIn(s.decidedValue)) {
         const op = opsIn(cmd)[0];
         if (op === undefined) continue;
@@ -802,7 +788,7 @@ export function createPaxosSafety(
       // node down for good, a learner outside the header's voters): memory stays bounded.
       const old = appliedUpTo - 1 - COMPACT_LAG;
       const o = old >= 0 ? slots.get(old) : undefined;
-      if (o !== undefined && o.decidedKey !== undefined) settle(old, o, line);
+      if (o !== undefined && o.decided) settle(old, o, line);
     }
   }
 
@@ -819,7 +805,7 @@ export function createPaxosSafety(
         return { ok: true, value };
       case 'cas': {
         if (!Array.isArray(value) || value.length !== 2) return undefined;
-        if (canonicalJson(current) !== canonicalJson(value[0])) return { ok: false, value: current };
+        if (!same(current, value[0])) return { ok: false, value: current };
         kv.set(key, value[1]);
         return { ok: true, value: value[1] };
       }
@@ -836,7 +822,7 @@ export function createPaxosSafety(
     if (a === undefined || a.result === undefined || inv0 === undefined) return;
     const ev = at.event as { f?: unknown; value?: unknown } | undefined;
     if (ev === undefined) return;
-    if (ev.f === 'read' && canonicalJson(ev.value ?? null) !== canonicalJson(a.result.value)) {
+    if (ev.f === 'read' && !same(ev.value ?? null, a.result.value)) {
       violate('client-exactly-once', {
         message: `Client op ${op} (read ${String(inv0.key)}) returned ${JSON.stringify(ev.value ?? null)}, but at its place in the log (slot ${a.slot}) the key held ${JSON.stringify(a.result.value)}.`,
         slot: a.slot,
@@ -930,7 +916,6 @@ export function createPaxosSafety(
                 n.lastAccept.set(slot, {
                   round: msg.ballot.round,
                   node: msg.ballot.node,
-                  key: keyOf(msg.value),
                   value: msg.value,
                   at,
                 });
@@ -1076,7 +1061,7 @@ export function createPaxosSafety(
       if (b === undefined || (slot !== undefined && !isSlot(slot))) continue;
       out.push({
         slot: slot ?? 0,
-        vote: { round: b.round, node: b.node, key: keyOf(value), value, at },
+        vote: { round: b.round, node: b.node, value, at },
       });
     }
     return out;
