@@ -72,7 +72,7 @@ export function canonicalJson(value: unknown): string {
   return `${out}}`;
 }
 
-const own = Object.prototype.hasOwnProperty;
+const own = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 
 /** True for what {@link canonicalJson} writes as `null` among non-objects. */
 function nullLike(v: unknown): boolean {
@@ -107,12 +107,12 @@ export function sameJson(a: unknown, b: unknown): boolean {
   const y = b as Record<string, unknown>;
   let fields = 0;
   for (const k in x) {
-    if (!own.call(x, k)) continue;
+    if (!own(x, k)) continue;
     const v = x[k];
     if (v === undefined) continue; // canonicalJson leaves undefined fields out
     fields++;
-    if (!own.call(y, k) || !sameJson(v, y[k])) return false;
+    if (!own(y, k) || !sameJson(v, y[k])) return false;
   }
-  for (const k in y) if (own.call(y, k) && y[k] !== undefined) fields--;
+  for (const k in y) if (own(y, k) && y[k] !== undefined) fields--;
   return fields === 0;
 }
