@@ -83,6 +83,14 @@ function json(v: unknown, key: string): string {
   return s;
 }
 
+/**
+ * True for the numbers the fast paths write digit by digit (`#number`): integers
+ * in [0, 2^31), whose JSON is their decimal digits (ids, slots, ops, written values).
+ */
+function smallInt(v: unknown): v is number {
+  return typeof v === 'number' && v >= 0 && v <= 0x7fffffff && (v | 0) === v;
+}
+
 /** The fast paths write pieces up to this long byte by byte, longer ones natively. */
 const SHORT_PIECE = 48;
 
@@ -430,13 +438,13 @@ export class TraceWriter {
     this.#open();
     // Every text that can throw is made before the first piece is written.
     const time = this.#time(t);
-    const idText = json(id, 'id');
+    const idText = smallInt(id) ? undefined : json(id, 'id');
     const msgText = text ?? cachedJson(msg, 'msg', this.#messages);
     this.#head(head, time, node);
     this.#raw(peerKey);
     this.#quoted(other);
     this.#raw(',"id":');
-    this.#raw(idText);
+    this.#number(idText, id);
     this.#raw(',"msg":');
     this.#raw(msgText);
     this.#endLine('}\n');
@@ -487,12 +495,12 @@ export class TraceWriter {
     }
     this.#open();
     const time = this.#time(t);
-    const slotText = json(slot, 'slot');
+    const slotText = smallInt(slot) ? undefined : json(slot, 'slot');
     const valueText = cachedJson(value, 'value', this.#messages);
     const ballotText = ballot === undefined ? undefined : cachedJson(ballot, 'ballot', this.#messages);
     this.#head('{"kind":"decide","t":', time, node);
     this.#raw(',"slot":');
-    this.#raw(slotText);
+    this.#number(slotText, slot);
     this.#raw(',"value":');
     this.#raw(valueText);
     if (ballotText !== undefined) {
@@ -526,10 +534,10 @@ export class TraceWriter {
     }
     this.#open();
     const time = this.#time(t);
-    const processText = this.#field(process, 'process');
-    const opText = this.#field(op, 'op');
+    const processText = smallInt(process) ? undefined : this.#field(process, 'process');
+    const opText = smallInt(op) ? undefined : this.#field(op, 'op');
     const keyText = key === undefined ? undefined : this.#field(key, 'key');
-    const valueText = value === undefined ? undefined : this.#field(value, 'value');
+    const valueText = value === undefined || smallInt(value) ? undefined : this.#field(value, 'value');
     const errorText = withError && error !== undefined ? this.#field(error, 'error') : undefined;
     this.#raw(CLIENT_HEADS[kind]);
     this.#raw(time);
@@ -538,18 +546,18 @@ export class TraceWriter {
       this.#quoted(node);
     }
     this.#raw(',"process":');
-    this.#raw(processText);
+    this.#number(processText, process as number);
     this.#raw(',"op":');
-    this.#raw(opText);
+    this.#number(opText, op as number);
     this.#raw(',"f":');
     this.#quoted(f);
     if (keyText !== undefined) {
       this.#raw(',"key":');
       this.#raw(keyText);
     }
-    if (valueText !== undefined) {
+    if (value !== undefined) {
       this.#raw(',"value":');
-      this.#raw(valueText);
+      this.#number(valueText, value as number);
     }
     if (cls !== undefined) {
       this.#raw(',"class":');
@@ -606,6 +614,28 @@ export class TraceWriter {
       p = 0;
     }
     this.#pos = p + b.write(s, p, 'utf8');
+  }
+
+  /** Appends `text`, or when it is undefined the digits of `n` (a {@link smallInt}) with no string made. */
+  #number(text: string | undefined, n: number): void {
+    if (text !== undefined) {
+      this.#raw(text);
+      return;
+    }
+    const b = this.#bytes;
+    if (b === undefined) {
+      this.#acc += n;
+      return;
+    }
+    let digits = 1;
+    for (let x = n; x >= 10; x = (x / 10) | 0) digits++;
+    let p = this.#pos;
+    if (p + digits > b.length) {
+      this.#writeOut();
+      p = 0;
+    }
+    for (let i = p + digits - 1, x = n; i >= p; i--, x = (x / 10) | 0) b[i] = 0x30 + (x % 10);
+    this.#pos = p + digits;
   }
 
   /** The start of an event line: `{"kind":"<kind>","t":` (given whole), the time, the node. */

@@ -71,6 +71,7 @@ import { compareBallots } from '../paxos/ballot.js';
 import { resolveParams, type ParamValues } from '../paxos/params.js';
 import type { KvCommand, KvRequest } from '../multipaxos/kv.js';
 import {
+  copyState,
   MULTIPAXOS_PARAMS,
   multiPaxosVariant,
   proposeNext,
@@ -221,7 +222,11 @@ export type AdaptiveExt = {
 export type AdaptiveState = MultiPaxosState<AdaptiveExt>;
 type St = MultiPaxosState<unknown>;
 const ext = (s: St): AdaptiveExt => s.ext as AdaptiveExt;
-const withExt = (s: St, x: Partial<AdaptiveExt>): St => ({ ...s, ext: { ...ext(s), ...x } });
+const withExt = (s: St, x: Partial<AdaptiveExt>): St => {
+  const next = copyState(s);
+  next.ext = { ...ext(s), ...x };
+  return next;
+};
 
 const RECONFIG = 'reconfig';
 
@@ -544,14 +549,13 @@ const hooks = {
     if (
       s.nextSlot < s.commitIndex + x.params.alpha &&
       !covered(s, s.nextSlot) &&
-      Object.keys(s.inflight).length === 0 &&
+      s.inflight.size === 0 &&
       (s.queue.length > 0 || x.reconfigDue)
     )
       return startElection(s, ctx);
-    if (!x.reconfigDue || Object.keys(s.inflight).length >= s.params.pipeline || !canPropose(s, s.nextSlot))
-      return s;
+    if (!x.reconfigDue || s.inflight.size >= s.params.pipeline || !canPropose(s, s.nextSlot)) return s;
     // One reconfiguration at a time: wait while one is in flight.
-    for (const f of Object.values(s.inflight)) if (f.value.some(isReconfig)) return s;
+    for (const f of s.inflight.values()) if (f.value.some(isReconfig)) return s;
     const latest = x.configs[x.configs.length - 1]!.key;
     const target = latest === canonicalJson(x.alternates[0]) ? x.alternates[1] : x.alternates[0];
     const cmd: ReconfigCommand = { reconfig: target };

@@ -44,6 +44,16 @@ function lookup<V>(root: Trie | undefined, levels: number, k: number): V | undef
   return node[digit(k, 0)] as V | undefined;
 }
 
+/** Calls `f` on every entry below `node` (at `level`, keys from `base`) in ascending key order. */
+function walk<V>(node: Trie, level: number, base: number, f: (value: V, key: number) => void): void {
+  for (let d = 0; d < node.length; d++) {
+    const x = node[d];
+    if (x === undefined) continue;
+    if (level === 0) f(x as V, base + d);
+    else walk(x as Trie, level - 1, base + d * CAPACITY[level]!, f);
+  }
+}
+
 /** A persistent map from non-negative safe integers to `V`. */
 export class IntMap<V> {
   private static readonly EMPTY = new IntMap<never>(undefined, 0, 0);
@@ -113,15 +123,7 @@ export class IntMap<V> {
   /** Calls `f` on every entry in ascending key order. */
   forEach(f: (value: V, key: number) => void): void {
     if (this.root === undefined || this.size === 0) return;
-    const walk = (node: Trie, level: number, base: number): void => {
-      for (let d = 0; d < node.length; d++) {
-        const x = node[d];
-        if (x === undefined) continue;
-        if (level === 0) f(x as V, base + d);
-        else walk(x as Trie, level - 1, base + d * CAPACITY[level]!);
-      }
-    };
-    walk(this.root, this.levels - 1, 0);
+    walk(this.root, this.levels - 1, 0, f);
   }
 
   /** The values in ascending key order. */

@@ -14,6 +14,7 @@ import {
 import { IntMap } from './IntMap.js';
 import { applyKv, applyKvEdit, applyKvMap, KvMap, type KvCommand } from './kv.js';
 import { OpQueue } from './OpQueue.js';
+import { SlotMap } from './SlotMap.js';
 import { multiPaxosNode, type Batch, type MultiPaxosState } from './MultiPaxosNode.js';
 
 /** Liveness bound: once faults end, every request waiting at a live node is answered within this (virtual ms). */
@@ -76,7 +77,7 @@ describe('multipaxos', () => {
     let most = 0;
     for (let t = 1000; t < 2000; t++) {
       h.runUntil(t);
-      for (const id of h.ids) most = Math.max(most, Object.keys(mp(h, id).inflight).length);
+      for (const id of h.ids) most = Math.max(most, mp(h, id).inflight.size);
     }
     expect(most).toBe(3);
     expect(logProblems(h)).toEqual([]);
@@ -336,6 +337,32 @@ describe('multipaxos', () => {
     });
     expect(step.state.kv.toObject()).toEqual({ x: 2 });
     expect(step.state.appliedOps.get(1)).toBe(s.commitIndex);
+  });
+});
+
+describe('SlotMap', () => {
+  test('behaves like a Map iterated in key order, and never changes an old version', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(40), fc.option(fc.nat()))), (ops) => {
+        let m = SlotMap.empty<number>();
+        const ref = new Map<number, number>();
+        const versions: [SlotMap<number>, Map<number, number>][] = [];
+        for (const [k, v] of ops) {
+          m = m.set(k, v ?? undefined);
+          if (v === null) ref.delete(k);
+          else ref.set(k, v);
+          versions.push([m, new Map(ref)]);
+        }
+        for (const [mv, rv] of versions) {
+          const keys = [...rv.keys()].sort((a, b) => a - b);
+          expect(mv.size).toBe(rv.size);
+          expect(mv.keys()).toEqual(keys);
+          expect(mv.values()).toEqual(keys.map((k) => rv.get(k)));
+          for (let k = 0; k <= 40; k++) expect(mv.get(k)).toBe(rv.get(k));
+        }
+      }),
+    );
+    expect(SlotMap.empty<number>().set(3, 1).set(3, undefined)).toBe(SlotMap.empty());
   });
 });
 

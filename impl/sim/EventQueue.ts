@@ -2,6 +2,11 @@
 // so events at the same virtual time come out in the order they were scheduled (determinism).
 // Struct-of-arrays storage grown by doubling; slots are recycled, so the steady state allocates
 // nothing per event.
+//
+// Beside the heap, a FIFO lane takes every event that sorts after the lane's last one: being sorted
+// already, it needs no heap work. What stays there is mostly what is scheduled far ahead at a fixed
+// delay (client timeouts: thousands of them, which would otherwise make every heap operation a few
+// levels deeper). Pop takes the earlier of the two heads, so events come out in the same order.
 
 /** Event slots with their payload columns, ordered by (time, seq). */
 export class EventQueue {
@@ -24,6 +29,13 @@ export class EventQueue {
 
   #heap: Int32Array;
   #size = 0;
+  /** The FIFO lane: a ring of slots, sorted by (time, seq); `#laneMask` + 1 is its capacity. */
+  #lane = new Int32Array(1024);
+  #laneMask = 1023;
+  #laneHead = 0;
+  #laneSize = 0;
+  /** The lane's last slot (meaningful while the lane is not empty). */
+  #laneTail = 0;
   #free: Int32Array;
   #freeCount: number;
   #capacity: number;
@@ -47,7 +59,7 @@ export class EventQueue {
 
   /** Number of queued events. */
   get size(): number {
-    return this.#size;
+    return this.#size + this.#laneSize;
   }
 
   /** Take a free slot and fill its key; set its payload columns, then {@link EventQueue.push} it. */
@@ -68,6 +80,12 @@ export class EventQueue {
 
   /** Queue an allocated slot. */
   push(slot: number): void {
+    if (this.#laneSize === 0 || this.#before(this.#laneTail, slot)) {
+      if (this.#laneSize > this.#laneMask) this.#growLane();
+      this.#lane[(this.#laneHead + this.#laneSize++) & this.#laneMask] = slot;
+      this.#laneTail = slot;
+      return;
+    }
     const heap = this.#heap;
     const time = this.time;
     const seq = this.seq;
@@ -87,6 +105,14 @@ export class EventQueue {
 
   /** The earliest slot, removed from the queue (still allocated: {@link EventQueue.release} it), or -1. */
   pop(): number {
+    if (this.#laneSize > 0) {
+      const ls = this.#lane[this.#laneHead]!;
+      if (this.#size === 0 || this.#before(ls, this.#heap[0]!)) {
+        this.#laneHead = (this.#laneHead + 1) & this.#laneMask;
+        this.#laneSize--;
+        return ls;
+      }
+    }
     if (this.#size === 0) return -1;
     const heap = this.#heap;
     const top = heap[0]!;
@@ -124,7 +150,9 @@ export class EventQueue {
 
   /** Time of the earliest event, or Infinity. */
   peekTime(): number {
-    return this.#size === 0 ? Infinity : this.time[this.#heap[0]!]!;
+    const h = this.#size === 0 ? Infinity : this.time[this.#heap[0]!]!;
+    const l = this.#laneSize === 0 ? Infinity : this.time[this.#lane[this.#laneHead]!]!;
+    return h < l ? h : l;
   }
 
   /** Return a popped slot to the free list. */
@@ -132,6 +160,23 @@ export class EventQueue {
     this.obj[slot] = undefined;
     this.text[slot] = undefined;
     this.#free[this.#freeCount++] = slot;
+  }
+
+  /** True when slot `a` comes out before slot `b`: earlier, or as early and scheduled first. */
+  #before(a: number, b: number): boolean {
+    const ta = this.time[a]!;
+    const tb = this.time[b]!;
+    return ta < tb || (ta === tb && this.seq[a]! < this.seq[b]!);
+  }
+
+  /** Double the lane's ring, its slots in order from index 0. */
+  #growLane(): void {
+    const old = this.#lane;
+    const lane = new Int32Array(2 * old.length);
+    for (let i = 0; i < this.#laneSize; i++) lane[i] = old[(this.#laneHead + i) & this.#laneMask]!;
+    this.#lane = lane;
+    this.#laneHead = 0;
+    this.#laneMask = lane.length - 1;
   }
 
   #grow(): void {

@@ -1,0 +1,43 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { EventQueue } from './EventQueue.js';
+
+describe('EventQueue', () => {
+  it('pops in (time, seq) order whatever mix of heap and FIFO lane the pushes take', () => {
+    // Each op: push an event `delay` after the current time (0: at it), or pop one. Small delays
+    // and a few long fixed ones (like client timeouts) exercise both the heap and the lane.
+    const op = fc.oneof(
+      fc.record({ push: fc.oneof(fc.integer({ min: 0, max: 40 }), fc.constant(5000)) }),
+      fc.constant({ pop: true as const }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 3000 }), (ops) => {
+        const q = new EventQueue(4); // small: the storage and the lane grow
+        const model: { time: number; seq: number; slot: number }[] = [];
+        let now = 0;
+        let seq = 0;
+        const check = (): void => {
+          model.sort((a, b) => a.time - b.time || a.seq - b.seq);
+          const want = model.shift()!;
+          expect(q.peekTime()).toBe(want.time);
+          const got = q.pop();
+          expect(got).toBe(want.slot);
+          now = q.time[got]!;
+          q.release(got);
+        };
+        for (const o of ops) {
+          if ('push' in o) {
+            const slot = q.alloc(now + o.push, 0);
+            model.push({ time: now + o.push, seq: seq++, slot });
+            q.push(slot);
+          } else if (model.length > 0) check();
+          expect(q.size).toBe(model.length);
+        }
+        while (model.length > 0) check();
+        expect(q.pop()).toBe(-1);
+        expect(q.peekTime()).toBe(Infinity);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
