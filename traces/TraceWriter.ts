@@ -94,11 +94,50 @@ function smallInt(v: unknown): v is number {
 /** The fast paths write pieces up to this long byte by byte, longer ones natively. */
 const SHORT_PIECE = 48;
 
+/**
+ * A constant ASCII piece of the fast paths' lines (an event's head, `,"key":`, the end): its text
+ * for line sinks and its bytes for file sinks, copied without `#raw`'s per-character checks. The
+ * constant pieces are most of a short line (measured: a send line ~290 -> ~240 ns, a client line
+ * ~320 -> ~280 ns; a traced Multi-Paxos run about 3% faster).
+ */
+type Piece = { readonly text: string; readonly bytes: Uint8Array };
+
+function piece(text: string): Piece {
+  return { text, bytes: Uint8Array.from(text, (c) => c.charCodeAt(0)) };
+}
+
+const P = {
+  send: piece('{"kind":"send","t":'),
+  recv: piece('{"kind":"recv","t":'),
+  timer: piece('{"kind":"timer","t":'),
+  persist: piece('{"kind":"persist","t":'),
+  decide: piece('{"kind":"decide","t":'),
+  node: piece(',"node":'),
+  to: piece(',"to":'),
+  from: piece(',"from":'),
+  id: piece(',"id":'),
+  msg: piece(',"msg":'),
+  name: piece(',"name":'),
+  action: piece(',"action":'),
+  after: piece(',"after":'),
+  vars: piece(',"vars":'),
+  slot: piece(',"slot":'),
+  value: piece(',"value":'),
+  ballot: piece(',"ballot":'),
+  process: piece(',"process":'),
+  op: piece(',"op":'),
+  f: piece(',"f":'),
+  key: piece(',"key":'),
+  class: piece(',"class":'),
+  error: piece(',"error":'),
+  end: piece('}\n'),
+} as const;
+
 const CLIENT_HEADS = {
-  invoke: '{"kind":"invoke","t":',
-  ok: '{"kind":"ok","t":',
-  fail: '{"kind":"fail","t":',
-  info: '{"kind":"info","t":',
+  invoke: piece('{"kind":"invoke","t":'),
+  ok: piece('{"kind":"ok","t":'),
+  fail: piece('{"kind":"fail","t":'),
+  info: piece('{"kind":"info","t":'),
 } as const;
 
 /** `.001` .. `.999` without trailing zeros (index: thousandths), and '' for 0. */
@@ -252,6 +291,50 @@ function cachedJson(v: unknown, key: string, cache: TextCache | undefined, keep 
   return t;
 }
 
+/** Texts at least this long stay pieces of their own in {@link jsonPieces}. */
+const LONG_PIECE = 256;
+
+function pushPiece(out: string[], x: string): void {
+  const n = out.length;
+  if (x.length < LONG_PIECE && n > 0 && out[n - 1]!.length < LONG_PIECE) out[n - 1] += x;
+  else out.push(x);
+}
+
+/** A plain object that {@link nestedJson} walks key by key at `depth`. */
+function walked(x: unknown, depth: number): x is Record<string, unknown> {
+  if (typeof x !== 'object' || x === null || Array.isArray(x) || depth >= MAX_DEPTH) return false;
+  if (typeof (x as { toJSON?: unknown }).toJSON === 'function') return false;
+  const proto: unknown = Object.getPrototypeOf(x);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * {@link nestedJson} of a plain object walked at `depth`, appended to `out` in pieces whose
+ * concatenation is that text: short pieces joined, long ones (the cached texts of arrays) kept
+ * apart. Writing the pieces one by one copies no long text into a new string, where the native
+ * encoder first flattens a string built by concatenation: a persisted vote or decided batch (about
+ * 1 KB, and persist lines are a fifth of a Multi-Paxos trace's bytes) was copied once more per line
+ * (measured: a traced Multi-Paxos run about 2.5% faster).
+ */
+function jsonPieces(o: Record<string, unknown>, cache: TextCache, depth: number, out: string[]): void {
+  pushPiece(out, '{');
+  let sep = '';
+  for (const k of Object.keys(o)) {
+    const x = o[k];
+    if (walked(x, depth + 1)) {
+      pushPiece(out, sep + quote(k) + ':');
+      jsonPieces(x, cache, depth + 1, out);
+    } else {
+      const t = nestedJson(x, k, cache, depth + 1);
+      if (t === undefined) continue;
+      pushPiece(out, sep + quote(k) + ':');
+      pushPiece(out, t);
+    }
+    sep = ',';
+  }
+  pushPiece(out, '}');
+}
+
 function stringify(line: TraceLine, messages: TextCache | undefined): string {
   const o = line as unknown as Record<string, unknown>;
   const kind = o.kind;
@@ -319,6 +402,8 @@ export class TraceWriter {
   /** The last time written and its text: every line of one step has the same time. */
   #lastT = NaN;
   #lastTText = '';
+  /** `persist`'s pieces of text (kept to be reused). */
+  readonly #pieces: string[] = [];
   /** Line sinks: the fast paths' line so far. */
   #acc = '';
   #state: 'new' | 'open' | 'closed' = 'new';
@@ -412,7 +497,7 @@ export class TraceWriter {
       this.event({ kind: 'send', t, node, to, id, msg } as TraceEvent);
       return;
     }
-    this.#message('{"kind":"send","t":', ',"to":', t, node, to, id, msg, text);
+    this.#message(P.send, P.to, t, node, to, id, msg, text);
   }
 
   /** Writes `{ kind: 'recv', t, node, from, id, msg }`; `text` as for {@link TraceWriter.send}. */
@@ -421,13 +506,13 @@ export class TraceWriter {
       this.event({ kind: 'recv', t, node, from, id, msg } as TraceEvent);
       return;
     }
-    this.#message('{"kind":"recv","t":', ',"from":', t, node, from, id, msg, text);
+    this.#message(P.recv, P.from, t, node, from, id, msg, text);
   }
 
   /** A send or recv line; `peerKey` is `,"to":` or `,"from":`. */
   #message(
-    head: string,
-    peerKey: string,
+    head: Piece,
+    peerKey: Piece,
     t: number,
     node: string,
     other: string,
@@ -441,13 +526,13 @@ export class TraceWriter {
     const idText = smallInt(id) ? undefined : json(id, 'id');
     const msgText = text ?? cachedJson(msg, 'msg', this.#messages);
     this.#head(head, time, node);
-    this.#raw(peerKey);
+    this.#piece(peerKey);
     this.#quoted(other);
-    this.#raw(',"id":');
+    this.#piece(P.id);
     this.#number(idText, id);
-    this.#raw(',"msg":');
+    this.#piece(P.msg);
     this.#raw(msgText);
-    this.#endLine('}\n');
+    this.#endLine(P.end);
   }
 
   /** Writes `{ kind: 'timer', t, node, name, action, after }` (`after` left out when undefined). */
@@ -459,16 +544,16 @@ export class TraceWriter {
     this.#open();
     const time = this.#time(t);
     const afterText = after === undefined ? undefined : json(after, 'after');
-    this.#head('{"kind":"timer","t":', time, node);
-    this.#raw(',"name":');
+    this.#head(P.timer, time, node);
+    this.#piece(P.name);
     this.#quoted(name);
-    this.#raw(',"action":');
+    this.#piece(P.action);
     this.#quoted(action);
     if (afterText !== undefined) {
-      this.#raw(',"after":');
+      this.#piece(P.after);
       this.#raw(afterText);
     }
-    this.#endLine('}\n');
+    this.#endLine(P.end);
   }
 
   /** Writes `{ kind: 'persist', t, node, vars }`. */
@@ -479,12 +564,20 @@ export class TraceWriter {
     }
     this.#open();
     const time = this.#time(t);
-    // A node's persisted variables are mostly a fresh object each time: not kept.
-    const varsText = cachedJson(vars, 'vars', this.#messages, false);
-    this.#head('{"kind":"persist","t":', time, node);
-    this.#raw(',"vars":');
-    this.#raw(varsText);
-    this.#endLine('}\n');
+    // A node's persisted variables are mostly a fresh object each time: not kept, and written in
+    // pieces (see jsonPieces).
+    const cache = this.#messages;
+    const pieces = this.#pieces;
+    pieces.length = 0;
+    const known = cache?.get(vars);
+    if (known !== undefined) pieces.push(known);
+    else if (cache !== undefined && walked(vars, 0)) jsonPieces(vars, cache, 0, pieces);
+    else pieces.push(cachedJson(vars, 'vars', cache, false));
+    this.#head(P.persist, time, node);
+    this.#piece(P.vars);
+    for (let i = 0; i < pieces.length; i++) this.#raw(pieces[i]!);
+    pieces.length = 0;
+    this.#endLine(P.end);
   }
 
   /** Writes `{ kind: 'decide', t, node, slot, value, ballot }` (`ballot` left out when undefined). */
@@ -498,16 +591,16 @@ export class TraceWriter {
     const slotText = smallInt(slot) ? undefined : json(slot, 'slot');
     const valueText = cachedJson(value, 'value', this.#messages);
     const ballotText = ballot === undefined ? undefined : cachedJson(ballot, 'ballot', this.#messages);
-    this.#head('{"kind":"decide","t":', time, node);
-    this.#raw(',"slot":');
+    this.#head(P.decide, time, node);
+    this.#piece(P.slot);
     this.#number(slotText, slot);
-    this.#raw(',"value":');
+    this.#piece(P.value);
     this.#raw(valueText);
     if (ballotText !== undefined) {
-      this.#raw(',"ballot":');
+      this.#piece(P.ballot);
       this.#raw(ballotText);
     }
-    this.#endLine('}\n');
+    this.#endLine(P.end);
   }
 
   /**
@@ -539,35 +632,35 @@ export class TraceWriter {
     const keyText = key === undefined ? undefined : this.#field(key, 'key');
     const valueText = value === undefined || smallInt(value) ? undefined : this.#field(value, 'value');
     const errorText = withError && error !== undefined ? this.#field(error, 'error') : undefined;
-    this.#raw(CLIENT_HEADS[kind]);
+    this.#piece(CLIENT_HEADS[kind]);
     this.#raw(time);
     if (node !== undefined) {
-      this.#raw(',"node":');
+      this.#piece(P.node);
       this.#quoted(node);
     }
-    this.#raw(',"process":');
+    this.#piece(P.process);
     this.#number(processText, process as number);
-    this.#raw(',"op":');
+    this.#piece(P.op);
     this.#number(opText, op as number);
-    this.#raw(',"f":');
+    this.#piece(P.f);
     this.#quoted(f);
     if (keyText !== undefined) {
-      this.#raw(',"key":');
+      this.#piece(P.key);
       this.#raw(keyText);
     }
     if (value !== undefined) {
-      this.#raw(',"value":');
+      this.#piece(P.value);
       this.#number(valueText, value as number);
     }
     if (cls !== undefined) {
-      this.#raw(',"class":');
+      this.#piece(P.class);
       this.#quoted(cls);
     }
     if (errorText !== undefined) {
-      this.#raw(',"error":');
+      this.#piece(P.error);
       this.#raw(errorText);
     }
-    this.#endLine('}\n');
+    this.#endLine(P.end);
   }
 
   /** A field's JSON, as `event()` writes it. */
@@ -616,6 +709,24 @@ export class TraceWriter {
     this.#pos = p + b.write(s, p, 'utf8');
   }
 
+  /** Appends a constant piece. */
+  #piece(pc: Piece): void {
+    const b = this.#bytes;
+    if (b === undefined) {
+      this.#acc += pc.text;
+      return;
+    }
+    const a = pc.bytes;
+    const n = a.length;
+    let p = this.#pos;
+    if (p + n > b.length) {
+      this.#writeOut();
+      p = 0;
+    }
+    for (let i = 0; i < n; i++) b[p + i] = a[i]!;
+    this.#pos = p + n;
+  }
+
   /** Appends `text`, or when it is undefined the digits of `n` (a {@link smallInt}) with no string made. */
   #number(text: string | undefined, n: number): void {
     if (text !== undefined) {
@@ -639,10 +750,10 @@ export class TraceWriter {
   }
 
   /** The start of an event line: `{"kind":"<kind>","t":` (given whole), the time, the node. */
-  #head(kindAndT: string, time: string, node: string): void {
-    this.#raw(kindAndT);
+  #head(kindAndT: Piece, time: string, node: string): void {
+    this.#piece(kindAndT);
     this.#raw(time);
-    this.#raw(',"node":');
+    this.#piece(P.node);
     this.#quoted(node);
   }
 
@@ -674,16 +785,16 @@ export class TraceWriter {
     this.#pos = p + n + 2;
   }
 
-  /** Appends `tail` (ASCII, ending with the newline) and ends the line. */
-  #endLine(tail: string): void {
+  /** Appends `tail` (ending with the newline) and ends the line. */
+  #endLine(tail: Piece): void {
     this.#lines++;
     if (this.#bytes === undefined) {
-      const line = this.#acc + tail;
+      const line = this.#acc + tail.text;
       this.#acc = '';
       this.#sink!.write(line);
       return;
     }
-    this.#raw(tail);
+    this.#piece(tail);
     if (this.#pos >= this.#bufferSize) this.#writeOut();
   }
 
