@@ -88,7 +88,10 @@ function nullLike(v: unknown): boolean {
 /**
  * `canonicalJson(a) === canonicalJson(b)`, without building either text: a walk of both values
  * that stops at the first difference (objects compared by their defined fields, in any order).
- * The safety checkers compare values this way; it costs a fraction of serializing them.
+ * The safety checkers compare values this way; it costs a fraction of serializing them. Exact for
+ * JSON values (what JSON.parse makes) and for undefined, NaN and -0 among them; it does not
+ * mirror canonicalJson's edge cases beyond those (a BigInt, which canonicalJson rejects, or
+ * non-enumerable own fields).
  */
 export function sameJson(a: unknown, b: unknown): boolean {
   if (a === b) return true;

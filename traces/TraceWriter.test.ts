@@ -469,11 +469,32 @@ describe('fast paths', () => {
     fc.constantFrom('é'.repeat(5000), 'x'.repeat(9000)), // longer than any buffer
   );
   const safeKey = text.filter((k) => !FORBIDDEN.has(k));
+  // Integers the writer writes digit by digit (below 2^31) and the ones it must not (-0 is 0 in JSON).
+  const int = fc.oneof(
+    nat,
+    fc.maxSafeNat(),
+    fc.constantFrom(2 ** 31 - 1, 2 ** 31, 2 ** 32, Number.MAX_SAFE_INTEGER, -0, -1, 1.5, 1e21),
+  );
+  // Plain objects nested up to 60 deep, some without a prototype: persist writes them in pieces.
+  const nested = fc
+    .tuple(fc.integer({ min: 1, max: 60 }), fc.boolean(), safeKey, text)
+    .map(([depth, bare, key, leaf]) => {
+      let v: unknown = leaf;
+      for (let i = 0; i < depth; i++) {
+        const o = (bare && i % 2 === 0 ? Object.create(null) : {}) as Record<string, unknown>;
+        o[key] = v;
+        o['n'] = i;
+        v = o;
+      }
+      return v;
+    });
   const value: fc.Arbitrary<unknown> = fc.oneof(
     json,
     text,
+    int,
+    nested,
     fc.array(text, { maxLength: 4 }),
-    fc.dictionary(safeKey, fc.oneof(text, fc.array(text, { maxLength: 3 }), nat), { maxKeys: 3 }),
+    fc.dictionary(safeKey, fc.oneof(text, fc.array(text, { maxLength: 3 }), int), { maxKeys: 3 }),
   );
   const clientKind = (k: 'invoke' | 'ok' | 'fail' | 'info') =>
     fc.record(
@@ -481,8 +502,8 @@ describe('fast paths', () => {
         kind: fc.constant(k),
         t: time,
         node: text,
-        process: fc.oneof(nat, text),
-        op: fc.oneof(nat, text),
+        process: fc.oneof(int, text),
+        op: fc.oneof(int, text),
         f: text,
         key: value,
         value,
@@ -492,8 +513,8 @@ describe('fast paths', () => {
       { requiredKeys: ['kind', 't', 'process', 'op', 'f'] },
     );
   const fastEvent = fc.oneof(
-    fc.record({ kind: fc.constant('send'), t: time, node: text, to: text, id: nat, msg: value }),
-    fc.record({ kind: fc.constant('recv'), t: time, node: text, from: text, id: nat, msg: value }),
+    fc.record({ kind: fc.constant('send'), t: time, node: text, to: text, id: int, msg: value }),
+    fc.record({ kind: fc.constant('recv'), t: time, node: text, from: text, id: int, msg: value }),
     fc.record(
       {
         kind: fc.constant('timer'),
@@ -512,7 +533,7 @@ describe('fast paths', () => {
       vars: fc.dictionary(safeKey, value, { maxKeys: 3 }),
     }),
     fc.record(
-      { kind: fc.constant('decide'), t: time, node: text, slot: nat, value, ballot: value },
+      { kind: fc.constant('decide'), t: time, node: text, slot: int, value, ballot: value },
       { requiredKeys: ['kind', 't', 'node', 'slot', 'value'] },
     ),
     clientKind('invoke'),
@@ -558,6 +579,21 @@ describe('fast paths', () => {
     expect(readFileSync(path, 'utf8')).toBe(
       write([{ kind: 'timer', t: 2, node: 'n1', name: 'é', action: 'fire' }]),
     );
+  });
+
+  test('a toJSON that writes to the writer while a persist line is built leaves both lines whole', () => {
+    for (const reuseMessages of [false, true]) {
+      let text = '';
+      const w = new TraceWriter({ write: (x) => (text += x) }, { reuseMessages });
+      w.header(HEADER);
+      const inner = { toJSON: () => (w.persist(2, 'n2', { inner: [1] }), 5) };
+      w.persist(1, 'n1', { a: 'x'.repeat(300), b: { c: inner }, d: 'tail' });
+      const lines = text.trim().split('\n').slice(1);
+      expect(lines).toEqual([
+        '{"kind":"persist","t":2,"node":"n2","vars":{"inner":[1]}}',
+        `{"kind":"persist","t":1,"node":"n1","vars":{"a":"${'x'.repeat(300)}","b":{"c":5},"d":"tail"}}`,
+      ]);
+    }
   });
 
   test('a value that is not JSON writes nothing', () => {

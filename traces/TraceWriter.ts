@@ -402,8 +402,6 @@ export class TraceWriter {
   /** The last time written and its text: every line of one step has the same time. */
   #lastT = NaN;
   #lastTText = '';
-  /** `persist`'s pieces of text (kept to be reused). */
-  readonly #pieces: string[] = [];
   /** Line sinks: the fast paths' line so far. */
   #acc = '';
   #state: 'new' | 'open' | 'closed' = 'new';
@@ -566,9 +564,9 @@ export class TraceWriter {
     const time = this.#time(t);
     // A node's persisted variables are mostly a fresh object each time: not kept, and written in
     // pieces (see jsonPieces).
+    // A fresh array per line: a `toJSON` in `vars` may write to this writer while it is built.
     const cache = this.#messages;
-    const pieces = this.#pieces;
-    pieces.length = 0;
+    const pieces: string[] = [];
     const known = cache?.get(vars);
     if (known !== undefined) pieces.push(known);
     else if (cache !== undefined && walked(vars, 0)) jsonPieces(vars, cache, 0, pieces);
@@ -576,7 +574,6 @@ export class TraceWriter {
     this.#head(P.persist, time, node);
     this.#piece(P.vars);
     for (let i = 0; i < pieces.length; i++) this.#raw(pieces[i]!);
-    pieces.length = 0;
     this.#endLine(P.end);
   }
 

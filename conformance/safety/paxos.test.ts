@@ -381,6 +381,20 @@ describe('createPaxosSafety on hand-written traces', () => {
     });
   });
 
+  it('validity compares values canonically, also a second value sent for one ballot', () => {
+    // n1 sends two values for its ballot (a proposer-value violation); n3 decides the second one
+    // with its keys in another order: it was proposed. A value no accept carried was not.
+    const events = (decided: unknown): TraceEvent[] => [
+      ...chooseA().slice(0, 3),
+      send('n1', 'n3', { type: 'accept', ballot: B(1, 'n1'), value: { c: 3, d: [4] } }), // 5
+      decide('n3', decided, B(1, 'n1')), // 6
+    ];
+    const sent = check({ header: header(), events: events({ d: [4], c: 3 }) });
+    expect(violated(sent)).toEqual(['proposer-value', 'quorum']);
+    const other = check({ header: header(), events: events({ d: [5], c: 3 }) });
+    expect(violated(other)).toEqual(['validity', 'proposer-value', 'quorum']);
+  });
+
   it('quorum: a decision on fewer votes than a phase-2 quorum', () => {
     expect(only('quorum', [...chooseA().slice(0, 3), decide('n1', 'a', B(1, 'n1'))])).toEqual({
       message:

@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { stringifyTraceLine, validateTrace, TraceWriter } from '../../traces/index.js';
 import { fixedLeader, selfish, testPaxos, throwing } from './__test-helpers__/protocols.js';
+import type { NodeBehavior } from '../Node.js';
 import type { Scenario } from './scenario.js';
 import { simulate, type SimulationOptions, type SimulationResult } from './Simulator.js';
 
@@ -190,6 +191,58 @@ describe('simulate', () => {
     expect(r.stats.clientOps.info).toBeGreaterThan(0);
     expect(r.stats.clientOps.ok).toBeGreaterThan(0);
     expect(r.ops.every((o) => o.outcome !== 'pending')).toBe(true);
+  });
+});
+
+// What a restarted node gets back: every persisted variable merged in order (later writes win,
+// key order kept, symbol keys too), and a persist that carries no object (a node breaking the
+// contract) is skipped, not a crash of the simulator.
+describe('durable state across a restart', () => {
+  const tag = Symbol('tag');
+  type Seen = { id: string; restored: Record<string | symbol, unknown> | undefined; n: number };
+  const seen: Array<Record<string | symbol, unknown> | undefined> = [];
+  const recorder: NodeBehavior<Seen, never> = {
+    protocol: 'x-durable',
+    init: (c, durable) => {
+      if (c.id === 'n1') seen.push(durable === undefined ? undefined : { ...durable });
+      return {
+        state: { id: c.id, restored: durable, n: 0 },
+        effects: [{ kind: 'setTimer', name: 'tick', after: 100 }],
+      };
+    },
+    onMessage: (s) => ({ state: s, effects: [] }),
+    onTimer: (s) => {
+      const n = s.n + 1;
+      const vars = n === 1 ? { b: 1, a: 1, 7: 'x' } : n === 2 ? null : { a: n, [tag]: n };
+      return {
+        state: { ...s, n },
+        effects: [
+          { kind: 'persist', vars: vars as Record<string, unknown> },
+          { kind: 'setTimer', name: 'tick', after: 100 },
+        ],
+      };
+    },
+    onRequest: (s) => ({ state: s, effects: [] }),
+  };
+
+  it('merges every persist in order and skips the ones without an object', () => {
+    seen.length = 0;
+    const r = simulate({
+      behavior: recorder,
+      nodes: 3,
+      params: {},
+      seed: 1,
+      duration: 1000,
+      workload: false,
+      scenario: { faults: [{ kind: 'crash', at: 350, node: 'n1', end: 400 }] },
+    });
+    expect(r.status).toBe('ok');
+    expect(seen).toHaveLength(2);
+    expect(seen[0]).toBeUndefined();
+    const restored = seen[1]!;
+    // Persists at 100 ({b, a, 7}), 200 (null: skipped) and 300 ({a: 3, [tag]: 3}).
+    expect(Object.keys(restored)).toEqual(['7', 'b', 'a']);
+    expect(restored).toEqual({ 7: 'x', b: 1, a: 3, [tag]: 3 });
   });
 });
 

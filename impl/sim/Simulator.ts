@@ -315,7 +315,7 @@ class Simulation<S, M, Req, Rep, P> {
    * What each node persisted, merged. A Map: every slot of a log adds keys (`v.7`, `d.7`), and
    * adding ever new keys to an object (Object.assign) is several times slower.
    */
-  readonly #durable: (Map<string, unknown> | undefined)[];
+  readonly #durable: (Map<string | symbol, unknown> | undefined)[];
   /** Only a restart reads the durable store: without crash faults it is not kept. */
   readonly #keepDurable: boolean;
   readonly #timers: Map<string, number>[];
@@ -406,7 +406,7 @@ class Simulation<S, M, Req, Rep, P> {
     this.#up = new Uint8Array(n);
     this.#paused = new Uint8Array(n);
     this.#held = Array.from({ length: n }, () => []);
-    this.#durable = new Array<Map<string, unknown> | undefined>(n).fill(undefined);
+    this.#durable = new Array<Map<string | symbol, unknown> | undefined>(n).fill(undefined);
     this.#keepDurable = o.scenario?.faults.some((f) => f.kind === 'crash') ?? false;
     this.#timers = Array.from({ length: n }, () => new Map<string, number>());
     this.#logs = Array.from({ length: n }, () => new Map<number, unknown>());
@@ -865,11 +865,7 @@ class Simulation<S, M, Req, Rep, P> {
     for (let k = 0; k < len; k++) {
       const e = effects[k]!;
       if (e.kind === 'persist') {
-        if (this.#keepDurable) {
-          const store = (this.#durable[i] ??= new Map());
-          const vars = e.vars;
-          for (const key of Object.keys(vars)) store.set(key, vars[key]);
-        }
+        if (this.#keepDurable) addDurable((this.#durable[i] ??= new Map<string | symbol, unknown>()), e.vars);
         if (this.#writer !== undefined) this.#writer.persist(this.#now, node, e.vars);
         else if (tr !== undefined) tr.event({ kind: 'persist', t: this.#now, node, vars: e.vars });
       }
@@ -1299,12 +1295,26 @@ class Simulation<S, M, Req, Rep, P> {
 }
 
 /**
+ * Adds a persist's variables to a node's durable store as `Object.assign` would to an object:
+ * own enumerable string keys, then symbol keys; nothing for null or undefined (a node that breaks
+ * the contract so is the node's problem, not a crash of the simulator).
+ */
+function addDurable(store: Map<string | symbol, unknown>, vars: unknown): void {
+  if (vars === null || vars === undefined) return;
+  const o = Object(vars) as Record<string | symbol, unknown>;
+  for (const key of Object.keys(o)) store.set(key, o[key]);
+  for (const sym of Object.getOwnPropertySymbols(o)) {
+    if (Object.prototype.propertyIsEnumerable.call(o, sym)) store.set(sym, o[sym]);
+  }
+}
+
+/**
  * The durable variables a restarted node gets, fresh on each restart: what assigning every write
  * in order to one object and then copying its own keys gave (same keys, order and values; the
  * copy leaves out a `__proto__` write, as it did).
  */
-function merged(store: Map<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+function merged(store: Map<string | symbol, unknown>): Record<string | symbol, unknown> {
+  const out: Record<string | symbol, unknown> = {};
   for (const [key, value] of store) out[key] = value;
   return { ...out };
 }
