@@ -340,20 +340,28 @@ describe('multipaxos', () => {
   });
 });
 
+/** Applies `ops` (a value, or null: remove) to a persistent map and to a Map: every version of both. */
+function versions<M extends { set(k: number, v: number | undefined): M }>(
+  empty: M,
+  ops: [number, number | null][],
+): [M, Map<number, number>][] {
+  let m = empty;
+  const ref = new Map<number, number>();
+  const out: [M, Map<number, number>][] = [];
+  for (const [k, v] of ops) {
+    m = m.set(k, v ?? undefined);
+    if (v === null) ref.delete(k);
+    else ref.set(k, v);
+    out.push([m, new Map(ref)]);
+  }
+  return out;
+}
+
 describe('SlotMap', () => {
   test('behaves like a Map iterated in key order, and never changes an old version', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.nat(40), fc.option(fc.nat()))), (ops) => {
-        let m = SlotMap.empty<number>();
-        const ref = new Map<number, number>();
-        const versions: [SlotMap<number>, Map<number, number>][] = [];
-        for (const [k, v] of ops) {
-          m = m.set(k, v ?? undefined);
-          if (v === null) ref.delete(k);
-          else ref.set(k, v);
-          versions.push([m, new Map(ref)]);
-        }
-        for (const [mv, rv] of versions) {
+        for (const [mv, rv] of versions(SlotMap.empty<number>(), ops)) {
           const keys = [...rv.keys()].sort((a, b) => a - b);
           expect(mv.size).toBe(rv.size);
           expect(mv.keys()).toEqual(keys);
@@ -370,16 +378,7 @@ describe('IntMap', () => {
   test('behaves like a Map and never changes an old version', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.nat(5000), fc.option(fc.nat()))), (ops) => {
-        let m = IntMap.empty<number>();
-        const ref = new Map<number, number>();
-        const versions: [IntMap<number>, Map<number, number>][] = [];
-        for (const [k, v] of ops) {
-          m = m.set(k, v ?? undefined);
-          if (v === null) ref.delete(k);
-          else ref.set(k, v);
-          versions.push([m, new Map(ref)]);
-        }
-        for (const [mv, rv] of versions) {
+        for (const [mv, rv] of versions(IntMap.empty<number>(), ops)) {
           expect(mv.size).toBe(rv.size);
           for (const [k, v] of rv) expect(mv.get(k)).toBe(v);
         }
