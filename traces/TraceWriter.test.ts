@@ -336,6 +336,47 @@ describe('reused texts', () => {
     },
   );
 
+  fcTest.prop([fc.jsonValue(), fc.jsonValue()])(
+    "messages, sent and received, and a toJSON whose result has a toJSON of its own: JSON.stringify's text",
+    (a, b) => {
+      const cmd = { f: 'write', key: 'k'.repeat(130), value: a };
+      let deep: Record<string, unknown> = { list: [a, b] };
+      for (let i = 0; i < 12; i++) deep = { i, deep };
+      const msgs: Record<string, unknown>[] = [
+        { type: 'x-forward', cmds: [cmd] },
+        { type: 'accepted', ballot: { round: 1, node: 'n1' }, slot: 2, x: a },
+        { type: 'one', entries: [{ slot: 1, value: [cmd, cmd] }] },
+        { type: 'nested', in: { more: [[a], b] } },
+        { type: 'deep', deep },
+        {
+          type: 'toJSON',
+          date: { toJSON: () => new Date(0) }, // the Date's own toJSON is not called: {}
+          list: { toJSON: () => Object.assign([1, { toJSON: () => a }], { toJSON: () => 'no' }) },
+          self: { toJSON: () => ({ toJSON: () => 'no', x: [a, b] }) },
+        },
+        { type: 'own toJSON', toJSON: (key: string) => ({ key, cmds: [cmd, cmd] }) },
+      ];
+      let text = '';
+      const w = new TraceWriter({ write: (s) => (text += s) }, { reuseMessages: true });
+      w.header(HEADER);
+      msgs.forEach((m, i) => {
+        w.send(i, 'n1', 'n2', i, m, w.messageText(m));
+        w.recv(i, 'n2', 'n1', i, m);
+        w.event({ kind: 'send', t: i, node: 'n1', to: 'n2', id: i, msg: m } as TraceEvent);
+      });
+      const lines = text.trim().split('\n').slice(1);
+      msgs.forEach((m, i) => {
+        // As JSON.stringify writes the event: a toJSON gets the key "msg".
+        const send = { kind: 'send', t: i, node: 'n1', to: 'n2', id: i, msg: m };
+        expect(lines[3 * i]).toBe(JSON.stringify(send));
+        expect(lines[3 * i + 1]).toBe(
+          JSON.stringify({ kind: 'recv', t: i, node: 'n2', from: 'n1', id: i, msg: m }),
+        );
+        expect(lines[3 * i + 2]).toBe(JSON.stringify(send));
+      });
+    },
+  );
+
   test('a cycle through an array of records throws as JSON.stringify does', () => {
     const w = new TraceWriter({ write: () => undefined }, { reuseMessages: true });
     w.header(HEADER);

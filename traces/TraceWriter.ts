@@ -213,6 +213,13 @@ function holdsArrays(x: unknown): boolean {
   return false;
 }
 
+const AS_IS = Symbol('as is');
+
+/** JSON.stringify of an object without calling its own `toJSON` (a replacer runs after `toJSON`). */
+function stringifyAsIs(v: object): string {
+  return JSON.stringify(AS_IS, (_k, x: unknown) => (x === AS_IS ? v : x));
+}
+
 /**
  * `JSON.stringify(v)` for a value found under `key` (what `toJSON` gets), with the text of every
  * non-empty array inside plain objects taken from `cache` when that array was written before, and
@@ -226,6 +233,10 @@ function holdsArrays(x: unknown): boolean {
 function nestedJson(v: unknown, key: string | number, cache: TextCache, depth: number): string | undefined {
   if (typeof v === 'object' && v !== null && typeof (v as { toJSON?: unknown }).toJSON === 'function') {
     v = (v as { toJSON(key: string): unknown }).toJSON(String(key));
+    // JSON.stringify calls one toJSON per value: a result with a toJSON of its own (a Date) is
+    // written as it is, which JSON.stringify(v) would not do.
+    if (typeof v === 'object' && v !== null && typeof (v as { toJSON?: unknown }).toJSON === 'function')
+      return stringifyAsIs(v);
   }
   switch (typeof v) {
     case 'string':
