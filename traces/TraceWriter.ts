@@ -373,7 +373,7 @@ function stringify(line: TraceLine, messages: TextCache | undefined): string {
     const k = keys[i]!;
     const v = o[k];
     if (v === undefined) continue;
-    s += prefixes[i]! + (typeof v === 'object' ? cachedJson(v, k, messages) : json(v, k));
+    s += prefixes[i]! + cachedJson(v, k, messages);
   }
   return s + '}';
 }
@@ -532,7 +532,7 @@ export class TraceWriter {
     this.#open();
     // Every text that can throw is made before the first piece is written.
     const time = this.#time(t);
-    const idText = smallInt(id) ? undefined : json(id, 'id');
+    const idText = this.#intText(id, 'id');
     const msgText = text ?? cachedJson(msg, 'msg', this.#messages);
     this.#head(head, time, node);
     this.#piece(peerKey);
@@ -558,10 +558,7 @@ export class TraceWriter {
     this.#quoted(name);
     this.#piece(P.action);
     this.#quoted(action);
-    if (afterText !== undefined) {
-      this.#piece(P.after);
-      this.#raw(afterText);
-    }
+    this.#optional(P.after, afterText);
     this.#endLine(P.end);
   }
 
@@ -574,8 +571,8 @@ export class TraceWriter {
     this.#open();
     const time = this.#time(t);
     // A node's persisted variables are mostly a fresh object each time: not kept, and written in
-    // pieces (see jsonPieces).
-    // A fresh array per line: a `toJSON` in `vars` may write to this writer while it is built.
+    // pieces (see jsonPieces), collected in a fresh array per line (a `toJSON` in `vars` may write
+    // to this writer while it is built).
     const cache = this.#messages;
     const pieces: string[] = [];
     const known = cache?.get(vars);
@@ -596,7 +593,7 @@ export class TraceWriter {
     }
     this.#open();
     const time = this.#time(t);
-    const slotText = smallInt(slot) ? undefined : json(slot, 'slot');
+    const slotText = this.#intText(slot, 'slot');
     const valueText = cachedJson(value, 'value', this.#messages);
     const ballotText = ballot === undefined ? undefined : cachedJson(ballot, 'ballot', this.#messages);
     this.#head(P.decide, time, node);
@@ -604,10 +601,7 @@ export class TraceWriter {
     this.#number(slotText, slot);
     this.#piece(P.value);
     this.#raw(valueText);
-    if (ballotText !== undefined) {
-      this.#piece(P.ballot);
-      this.#raw(ballotText);
-    }
+    this.#optional(P.ballot, ballotText);
     this.#endLine(P.end);
   }
 
@@ -635,10 +629,10 @@ export class TraceWriter {
     }
     this.#open();
     const time = this.#time(t);
-    const processText = smallInt(process) ? undefined : this.#field(process, 'process');
-    const opText = smallInt(op) ? undefined : this.#field(op, 'op');
+    const processText = this.#intText(process, 'process');
+    const opText = this.#intText(op, 'op');
     const keyText = key === undefined ? undefined : this.#field(key, 'key');
-    const valueText = value === undefined || smallInt(value) ? undefined : this.#field(value, 'value');
+    const valueText = value === undefined ? undefined : this.#intText(value, 'value');
     const errorText = withError && error !== undefined ? this.#field(error, 'error') : undefined;
     this.#piece(CLIENT_HEADS[kind]);
     this.#raw(time);
@@ -652,10 +646,7 @@ export class TraceWriter {
     this.#number(opText, op as number);
     this.#piece(P.f);
     this.#quoted(f);
-    if (keyText !== undefined) {
-      this.#piece(P.key);
-      this.#raw(keyText);
-    }
+    this.#optional(P.key, keyText);
     if (value !== undefined) {
       this.#piece(P.value);
       this.#number(valueText, value as number);
@@ -664,16 +655,18 @@ export class TraceWriter {
       this.#piece(P.class);
       this.#quoted(cls);
     }
-    if (errorText !== undefined) {
-      this.#piece(P.error);
-      this.#raw(errorText);
-    }
+    this.#optional(P.error, errorText);
     this.#endLine(P.end);
   }
 
   /** A field's JSON, as `event()` writes it. */
   #field(v: unknown, key: string): string {
-    return typeof v === 'object' ? cachedJson(v, key, this.#messages) : json(v, key);
+    return cachedJson(v, key, this.#messages);
+  }
+
+  /** A field for {@link TraceWriter.#number}: undefined for a {@link smallInt} (written as digits), else its JSON. */
+  #intText(v: unknown, key: string): string | undefined {
+    return smallInt(v) ? undefined : this.#field(v, key);
   }
 
   // The fast paths write a line in pieces: into the byte buffer (file sinks), with no line string
@@ -715,6 +708,13 @@ export class TraceWriter {
       p = 0;
     }
     this.#pos = p + b.write(s, p, 'utf8');
+  }
+
+  /** Appends `,"key":` and `text` when there is a text (an optional field). */
+  #optional(key: Piece, text: string | undefined): void {
+    if (text === undefined) return;
+    this.#piece(key);
+    this.#raw(text);
   }
 
   /** Appends a constant piece. */
