@@ -56,10 +56,9 @@ interface SlotState {
   proposals: Proposal[];
   /** Every distinct value proposed in this slot (for validity). */
   proposed: unknown[];
-  /** True once some node decided the slot (`decidedValue` is then the first decided value). */
-  decided: boolean;
+  /** The first decided value, once some node decided the slot (`decidedBy` is then not -1). */
   decidedValue: unknown;
-  decidedBy: number; // node index of the first decider
+  decidedBy: number; // node index of the first decider, -1 while undecided
   /** Nodes that decided the first decided value, and where. */
   firstMask: number;
   firstBy: Array<{ node: number; at: Rec }>;
@@ -291,7 +290,6 @@ export function createPaxosSafety(
       s = {
         proposals: [],
         proposed: [],
-        decided: false,
         decidedValue: undefined,
         decidedBy: -1,
         firstMask: 0,
@@ -304,8 +302,7 @@ export function createPaxosSafety(
     return s;
   }
 
-  // Values are compared as canonical JSON (keys in any order), by a walk that builds nothing.
-  const same = sameJson;
+  // Values are compared as canonical JSON (keys in any order) by sameJson, a walk that builds nothing.
 
   /** A vote by `voter` for ballot b in `slot`: counts toward the quorum of that proposal. */
   function countVote(
@@ -333,7 +330,7 @@ export function createPaxosSafety(
         cls: undefined,
       };
       s.proposals.push(p);
-    } else if (known && !same(value, p.value)) {
+    } else if (known && !sameJson(value, p.value)) {
       return; // a vote naming another value than the ballot's proposal: it backs neither
     }
     if ((p.voters & (1 << voter)) === 0) {
@@ -439,7 +436,7 @@ export function createPaxosSafety(
     for (const r of reported) withVote |= 1 << r.voter;
     if (q.isQ1(namesOf(one.promisers & ~withVote, names))) return true;
     for (const r of reported) {
-      if (!same(r.vote.value, value)) continue;
+      if (!sameJson(r.vote.value, value)) continue;
       let higher = 0;
       for (const o of reported) {
         if (compareBallot(o.vote.round, o.vote.node, r.vote.round, r.vote.node) > 0) higher |= 1 << o.voter;
@@ -496,10 +493,10 @@ export function createPaxosSafety(
     // different value could only be decided against agreement, which is still checked).
     if (settled.has(slot)) return;
     const s = slotOf(slot);
-    if (!s.proposed.some((v) => same(v, value))) s.proposed.push(value);
+    if (!s.proposed.some((v) => sameJson(v, value))) s.proposed.push(value);
     let p = s.proposals.find((q) => q.round === b.round && q.node === b.node);
     inv['proposer-value'].checks++;
-    if (p !== undefined && !same(p.value, value)) {
+    if (p !== undefined && !sameJson(p.value, value)) {
       violate('proposer-value', {
         message: `${b.node} sent two different values in slot ${slot} for its ballot ${fmtBallot(b.round, b.node)}.`,
         slot,
@@ -564,7 +561,7 @@ export function createPaxosSafety(
   }
 
   function settle(slot: number, s: SlotState, line: number): void {
-    if (slot >= SETTLE_LIMIT || !s.decided) return;
+    if (slot >= SETTLE_LIMIT || s.decidedBy === -1) return;
     let current = 0; // nodes whose decision of this slot is in their current incarnation
     for (const n of nodes) if (n.decided.has(slot)) current |= 1 << n.index;
     settled.add(
@@ -656,7 +653,7 @@ export function createPaxosSafety(
     // log-prefix
     inv['log-prefix'].checks++;
     const ever = n.everDecided.get(slot);
-    if (ever !== undefined && before === undefined && !same(ever.value, value)) {
+    if (ever !== undefined && before === undefined && !sameJson(ever.value, value)) {
       violate('log-prefix', {
         message: `${name} decided slot ${slot} again after restarting, with a different value: its log is no longer an extension of the log it had.`,
         slot,
@@ -667,14 +664,13 @@ export function createPaxosSafety(
     if (ever === undefined) n.everDecided.set(slot, { value, at });
     // agreement
     inv.agreement.checks++;
-    if (!s.decided) {
-      s.decided = true;
+    if (s.decidedBy === -1) {
       s.decidedValue = value;
       s.decidedBy = n.index;
       s.decidedAt = at;
       s.firstMask = 1 << n.index;
       s.firstBy.push({ node: n.index, at });
-    } else if (same(s.decidedValue, value)) {
+    } else if (sameJson(s.decidedValue, value)) {
       if ((s.firstMask & (1 << n.index)) === 0) s.firstBy.push({ node: n.index, at });
       s.firstMask |= 1 << n.index;
     } else if ((s.firstMask & ~(1 << n.index)) !== 0) {
@@ -692,7 +688,8 @@ export function createPaxosSafety(
     // validity
     inv.validity.checks++;
     const proposed =
-      s.proposed.some((v) => same(v, value)) || s.proposals.some((p) => p.fromAccept && same(p.value, value));
+      s.proposed.some((v) => sameJson(v, value)) ||
+      s.proposals.some((p) => p.fromAccept && sameJson(p.value, value));
     if (!proposed && (sawProposals || !sawInvoke)) {
       if (sawProposals) {
         violate('validity', {
@@ -727,13 +724,13 @@ export function createPaxosSafety(
       noteJudged(slot);
       const ok = s.proposals.some(
         (p) =>
-          same(p.value, value) &&
+          sameJson(p.value, value) &&
           (ballot === undefined || (p.round === ballot.round && p.node === ballot.node)) &&
           quorums.isQ2(namesOf(p.voters, names), p.cls),
       );
       if (!ok) {
         const best = s.proposals
-          .filter((p) => same(p.value, value))
+          .filter((p) => sameJson(p.value, value))
           .sort((a, b) => popcount(b.voters) - popcount(a.voters))[0];
         violate('quorum', {
           message:
@@ -764,7 +761,7 @@ export function createPaxosSafety(
   function applyLog(line: number): void {
     for (;;) {
       const s = slots.get(appliedUpTo);
-      if (s === undefined || !s.decided) return;
+      if (s === undefined || s.decidedBy === -1) return;
       for (const cmd of commandsIn(s.decidedValue)) {
         const op = opsIn(cmd)[0];
         if (op === undefined) continue;
@@ -788,7 +785,7 @@ export function createPaxosSafety(
       // node down for good, a learner outside the header's voters): memory stays bounded.
       const old = appliedUpTo - 1 - COMPACT_LAG;
       const o = old >= 0 ? slots.get(old) : undefined;
-      if (o !== undefined && o.decided) settle(old, o, line);
+      if (o !== undefined && o.decidedBy !== -1) settle(old, o, line);
     }
   }
 
@@ -805,7 +802,7 @@ export function createPaxosSafety(
         return { ok: true, value };
       case 'cas': {
         if (!Array.isArray(value) || value.length !== 2) return undefined;
-        if (!same(current, value[0])) return { ok: false, value: current };
+        if (!sameJson(current, value[0])) return { ok: false, value: current };
         kv.set(key, value[1]);
         return { ok: true, value: value[1] };
       }
@@ -822,7 +819,7 @@ export function createPaxosSafety(
     if (a === undefined || a.result === undefined || inv0 === undefined) return;
     const ev = at.event as { f?: unknown; value?: unknown } | undefined;
     if (ev === undefined) return;
-    if (ev.f === 'read' && !same(ev.value ?? null, a.result.value)) {
+    if (ev.f === 'read' && !sameJson(ev.value ?? null, a.result.value)) {
       violate('client-exactly-once', {
         message: `Client op ${op} (read ${String(inv0.key)}) returned ${JSON.stringify(ev.value ?? null)}, but at its place in the log (slot ${a.slot}) the key held ${JSON.stringify(a.result.value)}.`,
         slot: a.slot,
