@@ -274,9 +274,8 @@ function nestedJson(v: unknown, key: string | number, cache: TextCache, depth: n
     if (t.length >= MIN_CACHED) cache.set(v, t);
     return t;
   }
-  const proto: unknown = Object.getPrototypeOf(v);
-  if ((proto !== Object.prototype && proto !== null) || depth >= MAX_DEPTH) return JSON.stringify(v);
-  const o = v as Record<string, unknown>;
+  if (!walked(v, depth)) return JSON.stringify(v);
+  const o = v;
   let t = '{';
   for (const k of Object.keys(o)) {
     const x = nestedJson(o[k], k, cache, depth + 1);
