@@ -56,7 +56,15 @@ import type { ClientRequest, Effect, NodeBehavior, NodeConfig, NodeId, Step } fr
 import { asBallot, compareBallots, quorumSizes, sameBallot, type Ballot } from '../paxos/ballot.js';
 import { resolveParams, type ParamValues } from '../paxos/params.js';
 import { IntMap, type IntMapEditor } from './IntMap.js';
-import { applyKvEdit, applyKvMap, clientRequestError, KvMap, type KvCommand, type KvRequest } from './kv.js';
+import {
+  applyKvEdit,
+  applyKvMap,
+  clientRequestError,
+  KvMap,
+  type KvCommand,
+  type KvRequest,
+  type KvResult,
+} from './kv.js';
 import { OpQueue } from './OpQueue.js';
 import { SlotMap } from './SlotMap.js';
 
@@ -476,6 +484,69 @@ function raisePromise(s: St, ctx: Ctx, b: Ballot): St {
   return next.role !== 'follower' && compareBallots(b, next.ballot) > 0 ? stepDown(next, ctx, null) : next;
 }
 
+/** The store and applied ops after one decided slot, and each command's result (none if skipped). */
+interface SlotApplied {
+  readonly kvIn: KvMap;
+  readonly opsIn: IntMap<number>;
+  readonly slot: number;
+  readonly batch: Batch;
+  readonly control: ((cmd: KvCommand) => boolean) | undefined;
+  readonly kv: KvMap;
+  readonly ops: IntMap<number>;
+  readonly results: readonly (KvResult | undefined)[];
+}
+
+/**
+ * The last slots applied to each store. Applying is a pure function of (store, applied ops, slot,
+ * batch, control hook), and in a simulation every node applies the same decided batch to a store
+ * it got from the same sequence of applications, so the nodes after the first one take the result
+ * (the same immutable objects) instead of computing it again: one application per slot instead of
+ * one per node. Kept on the input store ({@link KvMap.memo}), so entries live only while some node
+ * still holds it. A store can be the input of several slots (the empty store, while no-ops and
+ * reads are decided), so each keeps its last {@link MEMO_SLOTS} applications.
+ */
+const MEMO_SLOTS = 8;
+
+function applySlot(
+  kv: KvMap,
+  ops: IntMap<number>,
+  slot: number,
+  batch: Batch,
+  control: ((cmd: KvCommand) => boolean) | undefined,
+): SlotApplied {
+  let memo = kv.memo as SlotApplied[] | undefined;
+  if (memo !== undefined) {
+    for (let i = memo.length - 1; i >= 0; i--) {
+      const m = memo[i]!;
+      if (m.opsIn === ops && m.slot === slot && m.batch === batch && m.control === control) return m;
+    }
+  } else kv.memo = memo = [];
+  const store = kv.edit();
+  const opsEdit = ops.edit();
+  const results: (KvResult | undefined)[] = [];
+  for (const cmd of batch) {
+    // Never twice, even if a command were logged twice.
+    if ((control !== undefined && control(cmd)) || opsEdit.has(cmd.op)) results.push(undefined);
+    else {
+      results.push(applyKvEdit(store, cmd));
+      opsEdit.set(cmd.op, slot);
+    }
+  }
+  const applied: SlotApplied = {
+    kvIn: kv,
+    opsIn: ops,
+    slot,
+    batch,
+    control,
+    kv: store.done(),
+    ops: opsEdit.done(),
+    results,
+  };
+  if (memo.length === MEMO_SLOTS) memo.shift();
+  memo.push(applied);
+  return applied;
+}
+
 /** Learn that `value` is decided in `slot`; apply the contiguous prefix and answer clients. */
 function learn(s: St, ctx: Ctx, slot: number, value: Batch, ballot: Ballot | null): St {
   if (slot < s.commitIndex || s.log.has(slot)) return s;
@@ -485,33 +556,27 @@ function learn(s: St, ctx: Ctx, slot: number, value: Batch, ballot: Ballot | nul
   let { commitIndex, kv, appliedOps, votes, pending } = s;
   const log = s.log.set(slot, value);
   const inflight = s.inflight.set(slot, undefined);
-  if (log.has(commitIndex)) {
-    // Apply the new prefix through editors: one copy of each map for all its commands.
-    const store = kv.edit();
-    const ops = appliedOps.edit();
-    let waiting: IntMapEditor<KvCommand> | undefined;
-    do {
-      const batch = log.get(commitIndex)!;
-      for (const cmd of batch) {
-        if (control !== undefined && control(cmd)) continue;
-        if (ops.has(cmd.op)) continue; // never twice, even if a command were logged twice
-        const result = applyKvEdit(store, cmd);
-        ops.set(cmd.op, commitIndex);
-        if ((waiting ?? pending).has(cmd.op)) {
-          ctx.eff.push({ kind: 'reply', op: cmd.op, ok: result.ok, result: result.value });
-          (waiting ??= pending.edit()).set(cmd.op, undefined);
-        }
+  let waiting: IntMapEditor<KvCommand> | undefined;
+  while (log.has(commitIndex)) {
+    const batch = log.get(commitIndex)!;
+    const applied = applySlot(kv, appliedOps, commitIndex, batch, control);
+    kv = applied.kv;
+    appliedOps = applied.ops;
+    for (let i = 0; i < batch.length; i++) {
+      const result = applied.results[i];
+      const op = batch[i]!.op;
+      if (result !== undefined && (waiting ?? pending).has(op)) {
+        ctx.eff.push({ kind: 'reply', op, ok: result.ok, result: result.value });
+        (waiting ??= pending.edit()).set(op, undefined);
       }
-      if (votes.has(commitIndex)) {
-        votes = votes.set(commitIndex, undefined);
-        ctx.persist(slotKey(0, commitIndex), null);
-      }
-      commitIndex++;
-    } while (log.has(commitIndex));
-    kv = store.done();
-    appliedOps = ops.done();
-    if (waiting !== undefined) pending = waiting.done();
+    }
+    if (votes.has(commitIndex)) {
+      votes = votes.set(commitIndex, undefined);
+      ctx.persist(slotKey(0, commitIndex), null);
+    }
+    commitIndex++;
   }
+  if (waiting !== undefined) pending = waiting.done();
   const next = copyState(s);
   next.log = log;
   next.commitIndex = commitIndex;
