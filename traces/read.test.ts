@@ -280,6 +280,34 @@ describe('sources and line endings', () => {
     }
   });
 
+  test('a file path reads the same as its bytes in memory, lines across many chunk boundaries', async () => {
+    // Longer than 16 chunks of 64 KiB (the reader yields to the event loop between them), with
+    // lines from a few bytes to 150 KB and two-byte characters, so lines and characters straddle
+    // the boundaries of the buffer the file is read into.
+    const lines = [HEADER_LINE];
+    for (let i = 0; lines.length < 400; i++) {
+      const len = (i * 7919) % (i % 9 === 0 ? 150_000 : 900);
+      lines.push(
+        `{"kind":"state","node":"n${1 + (i % 3)}","vars":{"i":${i},"s":"${'é'.repeat(len >> 1)}${'a'.repeat(len & 1)}"}}`,
+      );
+    }
+    lines.push('{"kind":"crash","node":"n9"}'); // an error at the end, after every boundary
+    const bytes = Buffer.from(lines.join('\n') + '\n');
+    expect(bytes.length).toBeGreaterThan(20 * 65_536);
+    const path = join(tmp, 'chunks.ndjson');
+    writeFileSync(path, bytes);
+    const read = async (source: Parameters<typeof readTrace>[0]) => {
+      const reader = readTrace(source);
+      const records: unknown[] = [];
+      for await (const r of reader) records.push(r);
+      return { records, errors: reader.errors, lines: reader.lines };
+    };
+    const fromFile = await read(path);
+    expect(fromFile.records).toHaveLength(399);
+    expect(fromFile.errors.map((e) => e.line)).toEqual([401]);
+    expect(fromFile).toEqual(await read([bytes]));
+  });
+
   test('a reader is iterated once', async () => {
     const reader = readTrace(fixture('paxos-3.ndjson'));
     const first = await reader[Symbol.asyncIterator]().next();
