@@ -11,15 +11,49 @@ import { runConformBench } from './conform.js';
 import { runSimBench } from './sim.js';
 import { workloads } from './workloads.js';
 
-const { values } = parseArgs({
-  options: {
-    runs: { type: 'string', default: '5' },
-    only: { type: 'string' },
-    json: { type: 'boolean', default: false },
-    'no-tlc': { type: 'boolean', default: false },
-  },
-});
-const runs = Math.max(1, Number(values.runs));
+const USAGE = `usage: npm run bench -- [--runs N] [--only TEXT] [--json] [--no-tlc]
+
+Runs synod's benchmarks and prints medians (figures and the machine: BENCHMARKS.md).
+
+  --runs N      cold runs per model-checking workload (default 5; the simulator and
+                conformance parts take at most 3)
+  --only TEXT   only the workloads whose name contains TEXT, e.g.
+                  paxos-3-2-2   one model-checking workload (names in bench/workloads.ts)
+                  sim           the simulator: events per wall second, traced and untraced
+                  adaptive      adaptive quorums: decisions per class, leader churn
+                  pbft          PBFT with Ed25519 signatures
+                  conform       synod conform on synthetic traces of 1M and 10M events
+  --json        one JSON object per part instead of tables
+  --no-tlc      do not run TLC even when TLA2TOOLS_JAR is set
+  --help        this text`;
+
+function usageError(message: string): never {
+  process.stderr.write(`bench: ${message}\n\n${USAGE}\n`);
+  process.exit(150);
+}
+
+let parsed;
+try {
+  parsed = parseArgs({
+    options: {
+      runs: { type: 'string', default: '5' },
+      only: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      'no-tlc': { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+} catch (e) {
+  usageError(e instanceof Error ? e.message : String(e));
+}
+const { values } = parsed;
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const runs = Number(values.runs);
+if (!Number.isSafeInteger(runs) || runs < 1)
+  usageError(`--runs must be a positive integer, got ${values.runs}`);
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const worker = fileURLToPath(new URL('./worker.js', import.meta.url));
 
