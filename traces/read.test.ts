@@ -281,7 +281,7 @@ describe('sources and line endings', () => {
   });
 
   test('a file path reads the same as its bytes in memory, lines across many chunk boundaries', async () => {
-    // Longer than 16 chunks of 64 KiB (the reader yields to the event loop between them), with
+    // Longer than 20 chunks of 64 KiB, with
     // lines from a few bytes to 150 KB and two-byte characters, so lines and characters straddle
     // the boundaries of the buffer the file is read into.
     const lines = [HEADER_LINE];

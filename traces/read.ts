@@ -2,7 +2,7 @@
 // bounded by the chunk size and the longest line (never the trace length). Malformed input is
 // reported as TraceError values and reading goes on, up to a limit.
 import { isUtf8 } from 'node:buffer';
-import { closeSync, openSync, readSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { LineChecker, findForbiddenKey, mayHoldForbiddenKey } from './check.js';
 import type { TraceError } from './errors.js';
 import { columnAt, findInvalidUtf8, locateJsonError } from './lexical.js';
@@ -69,31 +69,6 @@ function depthExceeded(text: string, max: number): number {
 }
 const NEWLINE = 0x0a;
 
-/** Chunks read between two turns of the event loop (see {@link fileChunks}). */
-const CHUNKS_PER_TURN = 16;
-
-/**
- * The bytes of a file, in chunks of {@link CHUNK} bytes read synchronously into one buffer (each
- * chunk is consumed before the next is read). Reading a trace is bound by the CPU: an
- * asynchronous read stream left the thread idle for about 8 % of a large trace's time, waiting for
- * the next chunk. Every {@link CHUNKS_PER_TURN} chunks the generator lets the event loop run
- * (timers, worker threads' messages).
- */
-async function* fileChunks(path: string | URL): AsyncGenerator<Buffer> {
-  const fd = openSync(path, 'r');
-  try {
-    const buffer = Buffer.allocUnsafe(CHUNK);
-    for (let turn = 1; ; turn++) {
-      const n = readSync(fd, buffer, 0, CHUNK, null);
-      if (n === 0) return;
-      yield n === CHUNK ? buffer : buffer.subarray(0, n);
-      if (turn % CHUNKS_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
-    }
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /**
  * A trace being read. Iterate it (once) for the valid events in order; `header`, `errors`, `lines`
  * and `events` fill in as reading goes. Reading stops after `maxErrors` errors (`stoppedEarly`).
@@ -149,7 +124,7 @@ export class TraceReader implements AsyncIterable<TraceRecord> {
     this.#started = true;
     const source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string> =
       typeof this.#source === 'string' || this.#source instanceof URL
-        ? fileChunks(this.#source)
+        ? createReadStream(this.#source, { highWaterMark: CHUNK })
         : this.#source;
     let carry: Buffer | undefined; // the start of a line that continues in the next chunk
     let skipping = false; // inside a line longer than maxLineBytes
