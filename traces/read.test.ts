@@ -281,9 +281,8 @@ describe('sources and line endings', () => {
   });
 
   test('a file path reads the same as its bytes in memory, lines across many chunk boundaries', async () => {
-    // Longer than 20 chunks of 64 KiB, with
-    // lines from a few bytes to 150 KB and two-byte characters, so lines and characters straddle
-    // the boundaries of the buffer the file is read into.
+    // More than 20 chunks of 64 KiB, lines from a few bytes to 150 KB and two-byte characters, so
+    // lines and characters straddle the boundaries of the chunks the file is read in.
     const lines = [HEADER_LINE];
     for (let i = 0; lines.length < 400; i++) {
       const len = (i * 7919) % (i % 9 === 0 ? 150_000 : 900);
