@@ -86,6 +86,11 @@ describe('scenario files', () => {
       field: 'faults[1]',
     });
     expect(error('{"faults":[{"at":"1s","explode":"n1"}]}').message).toMatch(/unknown fault kind "explode"/);
+    // The library's and the trace's shape, `{"kind": "crash", "node": ...}`: the message shows the file's.
+    expect(error('{"faults":[{"at":"1s","kind":"crash","node":"n1"}]}').message).toMatch(
+      /faults\[0\]: the fault's kind is the key that holds its subject, not a "kind" field: write \{"at": \.\.\., "crash": \.\.\.\}/,
+    );
+    expect(error('{"faults":[{"at":"1s","kind":"meteor"}]}').message).toMatch(/unknown fault kind "kind"/);
     expect(error('{"faults":[{"at":"1s","crash":"n1","heal":"2s"}]}').message).toMatch(
       /a crash ends with "restart", not "heal"/,
     );

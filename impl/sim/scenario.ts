@@ -150,10 +150,18 @@ export function parseScenario(value: unknown, nodes: readonly NodeId[], source =
       if (kinds.length === 0 && keys.includes('latency')) kinds.push('latency');
       if (kinds.length === 0) {
         const extra = keys.filter((k) => !(k in scenarioSchema.properties.faults.items.properties));
+        const named = (f as { kind?: unknown }).kind;
+        // `{"kind": "crash", ...}` (the trace's and the library's shape) is a likely first try.
+        const what =
+          typeof named === 'string' && (KIND_NAMES as string[]).includes(named)
+            ? `the fault's kind is the key that holds its subject, not a "kind" field: write {"at": ..., ${JSON.stringify(named)}: ...}`
+            : extra.length > 0
+              ? `unknown fault kind ${JSON.stringify(extra[0])}`
+              : 'no fault kind';
         fail(
           'E_SCENARIO_FAULT_KIND',
           `faults[${i}]`,
-          `${extra.length > 0 ? `unknown fault kind ${JSON.stringify(extra[0])}` : 'no fault kind'} (a fault is one of ${KIND_NAMES.join(', ')}; e.g. ${FAULT_KINDS.crash.example})`,
+          `${what} (a fault is one of ${KIND_NAMES.join(', ')}; e.g. ${FAULT_KINDS.crash.example})`,
         );
       }
       if (kinds.length > 1)
