@@ -68,6 +68,31 @@ describe('synod conform', () => {
     expect(readFileSync(join(out, 'conformance.html'), 'utf8')).toMatch(/^<!doctype html>/i);
   });
 
+  it('the JSON report is the same whether or not the HTML report is asked for', () => {
+    const alone = join(dir, 'json-alone');
+    const withHtml = join(dir, 'json-with-html');
+    expect(synod(['conform', broken, '--report', 'json', '--out', alone, '--deterministic']).code).toBe(10);
+    expect(
+      synod(['conform', broken, '--report', 'json,html', '--out', withHtml, '--deterministic']).code,
+    ).toBe(10);
+    const json = readFileSync(join(alone, 'conformance.json'), 'utf8');
+    expect(json).not.toContain('"timeline"');
+    expect(readFileSync(join(withHtml, 'conformance.json'), 'utf8')).toBe(json);
+    // The diagram's events are in the HTML report.
+    expect(readFileSync(join(withHtml, 'conformance.html'), 'utf8')).toContain('"timeline"');
+    const stdout = synod([
+      'conform',
+      broken,
+      '--report',
+      'html',
+      '--out',
+      withHtml,
+      '--json',
+      '--deterministic',
+    ]);
+    expect(stdout.stdout).toBe(json);
+  });
+
   it('checks a directory: one row per trace, the worst verdict decides', () => {
     const sub = join(dir, 'many');
     const r0 = synod(['conform', join(ROOT, 'traces/__fixtures__'), '--json']);

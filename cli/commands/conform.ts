@@ -62,6 +62,8 @@ Options:
                        auto: one per core when the traces add up to 16 MB or more, else 1); the
                        report is the same for any N
   --json               print the result object as JSON on stdout instead of the terminal report
+                       (JSON reports leave out the HTML report's diagram data: the same JSON
+                       whatever other formats are asked for)
   --deterministic      leave timings and the start time out of the reports (for golden files)
 
 Exit codes: 0 conforms, 10 a safety invariant is violated, 13 a metric missed its threshold,
@@ -193,7 +195,7 @@ async function run(args: string[], io: Io): Promise<number> {
         const file = path.join(outDir, FORMATS[f]);
         const text =
           f === 'json'
-            ? renderJson(result)
+            ? renderJson(withoutTimeline(result))
             : f === 'junit'
               ? renderJunit(result)
               : f === 'markdown'
@@ -208,7 +210,7 @@ async function run(args: string[], io: Io): Promise<number> {
     }
   }
   if (values['json'] === true) {
-    io.out(renderJson(result));
+    io.out(renderJson(withoutTimeline(result)));
   } else if (formats.includes('terminal') || files.length > 0) {
     io.out(renderTerminal(result, { color: io.color, width: io.columns }));
     for (const f of files) io.out(`  report  ${f}\n`);
@@ -223,3 +225,21 @@ export const conformCommand: Command = {
   help,
   run,
 };
+
+/**
+ * The result without the events of the HTML report's space-time diagram: collected only when the
+ * HTML report is asked for, they would make the JSON report depend on the other formats (and
+ * weigh megabytes where the rest weighs kilobytes).
+ */
+function withoutTimeline(result: ConformResult): ConformResult {
+  if (result.traces.every((t) => t.timeline === undefined)) return result;
+  return {
+    ...result,
+    traces: result.traces.map((t) => {
+      if (t.timeline === undefined) return t;
+      const rest = { ...t };
+      delete rest.timeline;
+      return rest;
+    }),
+  };
+}
