@@ -497,15 +497,18 @@ interface SlotApplied {
 }
 
 /**
- * The last slots applied to each store. Applying is a pure function of (store, applied ops, slot,
- * batch, control hook), and in a simulation every node applies the same decided batch to a store
- * it got from the same sequence of applications, so the nodes after the first one take the result
- * (the same immutable objects) instead of computing it again: one application per slot instead of
- * one per node. Kept on the input store ({@link KvMap.memo}), so entries live only while some node
- * still holds it. A store can be the input of several slots (the empty store, while no-ops and
- * reads are decided), so each keeps its last {@link MEMO_SLOTS} applications.
+ * The applications of the last {@link RECENT_SLOTS} slots, by slot number modulo that size.
+ * Applying is a pure function of (store, applied ops, slot, batch, control hook), and in a
+ * simulation every node applies the same decided batch to a store it got from the same sequence
+ * of applications, so the nodes after the first one take the result (the same immutable objects)
+ * instead of computing it again: one application per slot instead of one per node. Bounded: a node
+ * more than that many slots behind (or on a store of its own, rebuilt after a restart) computes
+ * its own, and nothing here keeps a chain of old stores alive. Up to {@link FORKS} applications
+ * per slot (nodes on different stores apply the same slot).
  */
-const MEMO_SLOTS = 8;
+const RECENT_SLOTS = 256;
+const FORKS = 4;
+const recentlyApplied: (SlotApplied[] | undefined)[] = new Array<SlotApplied[] | undefined>(RECENT_SLOTS);
 
 function applySlot(
   kv: KvMap,
@@ -514,13 +517,14 @@ function applySlot(
   batch: Batch,
   control: ((cmd: KvCommand) => boolean) | undefined,
 ): SlotApplied {
-  let memo = kv.memo as SlotApplied[] | undefined;
-  if (memo !== undefined) {
+  const at = slot & (RECENT_SLOTS - 1);
+  let memo = recentlyApplied[at];
+  if (memo !== undefined && memo[0]!.slot === slot) {
     for (let i = memo.length - 1; i >= 0; i--) {
       const m = memo[i]!;
-      if (m.opsIn === ops && m.slot === slot && m.batch === batch && m.control === control) return m;
+      if (m.kvIn === kv && m.opsIn === ops && m.batch === batch && m.control === control) return m;
     }
-  } else kv.memo = memo = [];
+  } else recentlyApplied[at] = memo = [];
   const store = kv.edit();
   const opsEdit = ops.edit();
   const results: (KvResult | undefined)[] = [];
@@ -542,7 +546,7 @@ function applySlot(
     ops: opsEdit.done(),
     results,
   };
-  if (memo.length === MEMO_SLOTS) memo.shift();
+  if (memo.length === FORKS) memo.shift();
   memo.push(applied);
   return applied;
 }

@@ -65,25 +65,11 @@ function hashKey(key: string): number {
 export class KvMap {
   private static readonly EMPTY = new KvMap(IntMap.empty(), 0);
 
-  /** See {@link KvMap.memo}. */
-  #memo: unknown = undefined;
-
   private constructor(
     private readonly buckets: IntMap<Bucket>,
     /** Number of keys present. */
     readonly size: number,
   ) {}
-
-  /**
-   * @internal A cache slot for whoever computes from this store (the Multi-Paxos node keeps the
-   * slots applied to it there). It holds derived data only: the store's contents never change.
-   */
-  get memo(): unknown {
-    return this.#memo;
-  }
-  set memo(value: unknown) {
-    this.#memo = value;
-  }
 
   static empty(): KvMap {
     return KvMap.EMPTY;
