@@ -15,7 +15,7 @@ import { IntMap } from './IntMap.js';
 import { applyKv, applyKvEdit, applyKvMap, KvMap, type KvCommand } from './kv.js';
 import { OpQueue } from './OpQueue.js';
 import { SlotMap } from './SlotMap.js';
-import { multiPaxosNode, type Batch, type MultiPaxosState } from './MultiPaxosNode.js';
+import { multiPaxosNode, waitingCommands, type Batch, type MultiPaxosState } from './MultiPaxosNode.js';
 
 /** Liveness bound: once faults end, every request waiting at a live node is answered within this (virtual ms). */
 const LIVENESS_BOUND_MS = 5_000;
@@ -173,7 +173,7 @@ describe('multipaxos', () => {
         h.runUntil(2000);
         endFaults(h);
         const healedAt = h.now;
-        const waiting = (): number[] => h.ids.flatMap((id) => mp(h, id).pending.keys());
+        const waiting = (): number[] => h.ids.flatMap((id) => waitingCommands(mp(h, id)).map((c) => c.op));
         const before = waiting();
         const done = h.runUntilTrue(() => waiting().length === 0, healedAt + LIVENESS_BOUND_MS);
         expect(done).toBe(true);
@@ -566,6 +566,39 @@ describe('KvMap and OpQueue', () => {
     for (let op = 0; op < 3000; op++) q = q.push(cmd(op)).drop(op % 2);
     expect(q.length).toBe(1500);
     expect(q.at(0).op).toBe(1500);
+  });
+
+  test('queue versions (pushed, dropped, filtered from any earlier one) answer has() as their contents do', () => {
+    const cmd = (op: number): KvCommand => ({ f: 'read', key: 'x', op, client: 0 });
+    // Each step takes one of the last few versions (several steps from one version: shared
+    // backing arrays) and pushes an op (ops come back after they are dropped), drops, or filters.
+    const step = fc.tuple(
+      fc.nat(3),
+      fc.oneof(
+        fc.record({ push: fc.nat(6) }), // few ops: they come back often
+        fc.record({ drop: fc.nat(4) }),
+        fc.record({ keepOdd: fc.constant(true) }),
+      ),
+    );
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 60 }), (steps) => {
+        const versions: [OpQueue, number[]][] = [[OpQueue.empty(), []]];
+        for (const [pick, s] of steps) {
+          const [q, model] = versions[Math.max(0, versions.length - 1 - pick)]!;
+          if ('push' in s) {
+            if (model.includes(s.push)) continue; // the caller never queues an op twice
+            versions.push([q.push(cmd(s.push)), [...model, s.push]]);
+          } else if ('drop' in s) versions.push([q.drop(s.drop), model.slice(s.drop)]);
+          else versions.push([q.filter((c) => c.op % 2 === 1), model.filter((op) => op % 2 === 1)]);
+        }
+        for (const [q, model] of versions) {
+          expect(q.toArray().map((c) => c.op)).toEqual(model);
+          expect(q.length).toBe(model.length);
+          for (let op = 0; op <= 6; op++) expect(q.has(op)).toBe(model.includes(op));
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 

@@ -55,7 +55,7 @@
 import type { ClientRequest, Effect, NodeBehavior, NodeConfig, NodeId, Step } from '../Node.js';
 import { asBallot, compareBallots, quorumSizes, sameBallot, type Ballot } from '../paxos/ballot.js';
 import { resolveParams, type ParamValues } from '../paxos/params.js';
-import { IntMap, type IntMapEditor } from './IntMap.js';
+import { IntMap } from './IntMap.js';
 import {
   applyKvEdit,
   applyKvMap,
@@ -262,8 +262,12 @@ export type MultiPaxosState<X = undefined> = {
   /** Leader: recovered slots not yet re-proposed (a variant's `canPropose` held them back), or null. */
   readonly recovering: { readonly upTo: number; readonly best: ReadonlyMap<number, Batch> } | null;
   readonly tick: number;
-  /** Client commands this node must answer, by op. */
-  readonly pending: IntMap<KvCommand>;
+  /**
+   * The client commands this node took to answer, in arrival order: it must answer those not in
+   * `appliedOps` ({@link waitingCommands}). Applying a command is what answers it, so nothing is
+   * removed from here when a slot is applied: the queue is only filtered now and then (retry timer).
+   */
+  readonly pending: OpQueue;
   readonly retryArmed: boolean;
 };
 
@@ -557,10 +561,9 @@ function learn(s: St, ctx: Ctx, slot: number, value: Batch, ballot: Ballot | nul
   const control = s.hooks.control;
   ctx.persist(slotKey(1, slot), value);
   ctx.eff.push(ballot === null ? { kind: 'decide', slot, value } : { kind: 'decide', slot, value, ballot });
-  let { commitIndex, kv, appliedOps, votes, pending } = s;
+  let { commitIndex, kv, appliedOps, votes } = s;
   const log = s.log.set(slot, value);
   const inflight = s.inflight.set(slot, undefined);
-  let waiting: IntMapEditor<KvCommand> | undefined;
   while (log.has(commitIndex)) {
     const batch = log.get(commitIndex)!;
     const applied = applySlot(kv, appliedOps, commitIndex, batch, control);
@@ -569,10 +572,9 @@ function learn(s: St, ctx: Ctx, slot: number, value: Batch, ballot: Ballot | nul
     for (let i = 0; i < batch.length; i++) {
       const result = applied.results[i];
       const op = batch[i]!.op;
-      if (result !== undefined && (waiting ?? pending).has(op)) {
+      // Applied here (a result) and taken by this node: not applied before, so it was waiting.
+      if (result !== undefined && s.pending.has(op))
         ctx.eff.push({ kind: 'reply', op, ok: result.ok, result: result.value });
-        (waiting ??= pending.edit()).set(op, undefined);
-      }
     }
     if (votes.has(commitIndex)) {
       votes = votes.set(commitIndex, undefined);
@@ -580,7 +582,6 @@ function learn(s: St, ctx: Ctx, slot: number, value: Batch, ballot: Ballot | nul
     }
     commitIndex++;
   }
-  if (waiting !== undefined) pending = waiting.done();
   const next = copyState(s);
   next.log = log;
   next.commitIndex = commitIndex;
@@ -588,7 +589,6 @@ function learn(s: St, ctx: Ctx, slot: number, value: Batch, ballot: Ballot | nul
   next.kv = kv;
   next.appliedOps = appliedOps;
   next.votes = votes;
-  next.pending = pending;
   next.inflight = inflight;
   if (s.role === 'leader') next.nextSlot = Math.max(s.nextSlot, next.decidedTop);
   const onCommit = s.hooks.onCommit;
@@ -628,6 +628,17 @@ function inBatches(batches: readonly Batch[], op: number): boolean {
  */
 function isLogged(s: St, batches: { list?: Batch[] }, op: number): boolean {
   return s.appliedOps.has(op) || inBatches((batches.list ??= unappliedBatches(s)), op);
+}
+
+/** The client commands this node must still answer (taken, not applied), in ascending op order. */
+export function waitingCommands(s: MultiPaxosState<unknown>): KvCommand[] {
+  const cmds: KvCommand[] = [];
+  const pending = s.pending;
+  for (let i = 0; i < pending.length; i++) {
+    const c = pending.at(i);
+    if (!s.appliedOps.has(c.op)) cmds.push(c);
+  }
+  return cmds.sort((a, b) => a.op - b.op);
 }
 
 function enqueue(s: St, cmds: readonly KvCommand[]): St {
@@ -840,7 +851,7 @@ function becomeLeader(s: St, ctx: Ctx): St {
   ctx.eff.push({ kind: 'setTimer', name: HEARTBEAT, after: next.params.heartbeatMs });
   if (next.hooks.onLead !== undefined) next = next.hooks.onLead(next, ctx);
   // Our own waiting commands go straight into the queue.
-  next = enqueue(next, next.pending.values());
+  next = enqueue(next, waitingCommands(next));
   return tryPropose(next, ctx);
 }
 
@@ -1061,10 +1072,12 @@ function onTimer(s0: St, name: string, ctx: Ctx): St {
       return tryPropose(next, ctx, true);
     }
     case RETRY: {
+      const cmds = waitingCommands(s);
       const next = copyState(s);
       next.retryArmed = false;
+      // Let go of the answered commands.
+      next.pending = cmds.length === 0 ? OpQueue.empty() : s.pending.filter((c) => !s.appliedOps.has(c.op));
       s = next;
-      const cmds = s.pending.values();
       if (cmds.length === 0) return s;
       if (s.role === 'leader') s = tryPropose(enqueue(s, cmds), ctx);
       else if (s.leader !== null) ctx.send(s.leader, { type: 'x-forward', cmds });
@@ -1096,13 +1109,13 @@ function onRequest(s: St, req: ClientRequest<KvRequest>, ctx: Ctx): St {
   const cmd = command(req);
   if (s.role === 'leader') {
     const next = copyState(s);
-    next.pending = s.pending.set(req.op, cmd);
+    next.pending = s.pending.push(cmd);
     return armRetry(tryPropose(enqueue(next, [cmd]), ctx), ctx);
   }
   if (s.params.forward && s.leader !== null) {
     ctx.send(s.leader, { type: 'x-forward', cmds: [cmd] });
     const next = copyState(s);
-    next.pending = s.pending.set(req.op, cmd);
+    next.pending = s.pending.push(cmd);
     return armRetry(next, ctx);
   }
   ctx.eff.push({
@@ -1195,7 +1208,7 @@ function restore(
     catchupFrom: null,
     recovering: null,
     tick: 0,
-    pending: IntMap.empty(),
+    pending: OpQueue.empty(),
     retryArmed: false,
   };
   const withExt = copyState<unknown>(s);

@@ -1,19 +1,44 @@
-// A persistent FIFO of client commands for the Multi-Paxos leader, with membership by op. Appending
-// to the newest version writes into the shared backing array (older versions keep their own end
-// and never see it), so enqueueing one command is O(1) instead of a copy of the whole queue.
+// A persistent FIFO of client commands with membership by op: the Multi-Paxos leader's batch queue,
+// and every node's commands to answer (`pending`, filtered by the applied ops). Appending to the
+// newest version writes into the shared backing array (older versions keep their own end and
+// never see it), so enqueueing one command is O(1) instead of a copy of the whole queue.
+//
+// Membership goes through an index beside the backing array (op -> its positions there), shared
+// by every version on that array and only ever added to: an op is in a version when one of its
+// positions lies between the version's start and end. Appends add positions past the end of every
+// existing version, so they change no version's answer, and neither an append nor a drop copies
+// anything (a persistent map of ops copied a path of four arrays on each, a few hundred bytes of
+// garbage per client command).
 
-import { IntMap } from './IntMap.js';
 import type { KvCommand } from './kv.js';
+
+/** Op -> position in the backing array, or positions (ascending) for an op appended again. */
+type OpIndex = Map<number, number | number[]>;
+
+function indexAdd(index: OpIndex, op: number, pos: number): void {
+  const p = index.get(op);
+  if (p === undefined) index.set(op, pos);
+  else if (typeof p === 'number') index.set(op, [p, pos]);
+  else p.push(pos);
+}
+
+/** The index of `items`. */
+function indexOf(items: readonly KvCommand[]): OpIndex {
+  const index: OpIndex = new Map();
+  for (let i = 0; i < items.length; i++) indexAdd(index, items[i]!.op, i);
+  return index;
+}
 
 /** A persistent queue of commands, each op at most once. */
 export class OpQueue {
-  private static readonly EMPTY = new OpQueue([], 0, 0, IntMap.empty());
+  private static readonly EMPTY = new OpQueue([], new Map(), 0, 0);
 
   private constructor(
     private readonly items: KvCommand[],
+    /** The index of `items` (shared with it: see the file comment). */
+    private readonly index: OpIndex,
     private readonly start: number,
     private readonly end: number,
-    private readonly ops: IntMap<true>,
   ) {}
 
   static empty(): OpQueue {
@@ -26,7 +51,11 @@ export class OpQueue {
 
   /** True when a command with this op is queued. */
   has(op: number): boolean {
-    return this.ops.has(op);
+    const p = this.index.get(op);
+    if (p === undefined) return false;
+    if (typeof p === 'number') return p >= this.start && p < this.end;
+    for (const x of p) if (x >= this.start && x < this.end) return true;
+    return false;
   }
 
   /** The command at position `i` (0: the head). */
@@ -36,48 +65,40 @@ export class OpQueue {
 
   /** A queue with `cmd` appended. */
   push(cmd: KvCommand): OpQueue {
-    let items = this.items;
-    if (items.length === this.end) items.push(cmd);
-    else {
-      items = items.slice(this.start, this.end);
-      items.push(cmd);
-      return new OpQueue(items, 0, items.length, this.ops.set(cmd.op, true));
+    const items = this.items;
+    if (items.length === this.end && this !== OpQueue.EMPTY) {
+      indexAdd(this.index, cmd.op, items.push(cmd) - 1);
+      return new OpQueue(items, this.index, this.start, this.end + 1);
     }
-    return new OpQueue(items, this.start, this.end + 1, this.ops.set(cmd.op, true));
+    // Another version appended to the backing array already (or this is the shared empty queue).
+    const copy = items.slice(this.start, this.end);
+    copy.push(cmd);
+    return new OpQueue(copy, indexOf(copy), 0, copy.length);
   }
 
   /** A queue with `cmds` appended in order (each op not already queued: the caller checks). */
   pushAll(cmds: readonly KvCommand[]): OpQueue {
-    if (cmds.length === 0) return this;
-    if (cmds.length === 1) return this.push(cmds[0]!);
-    let items = this.items;
-    let start = this.start;
-    if (items.length !== this.end) {
-      items = items.slice(this.start, this.end);
-      start = 0;
-    }
-    const ops = this.ops.edit();
-    for (const c of cmds) {
-      items.push(c);
-      ops.set(c.op, true);
-    }
-    return new OpQueue(items, start, items.length, ops.done());
+    return cmds.reduce<OpQueue>((q, c) => q.push(c), this);
   }
 
   /** The queue without its first `n` commands. */
   drop(n: number): OpQueue {
     if (n <= 0) return this;
     if (n >= this.length) return OpQueue.EMPTY;
-    const edit = this.ops.edit();
-    for (let i = this.start; i < this.start + n; i++) edit.set(this.items[i]!.op, undefined);
-    const ops = edit.done();
     const start = this.start + n;
-    // Let go of a long consumed prefix.
+    // Let go of a long consumed prefix (and of its entries in the index).
     if (start > 1024 && start > this.end - start) {
       const items = this.items.slice(start, this.end);
-      return new OpQueue(items, 0, items.length, ops);
+      return new OpQueue(items, indexOf(items), 0, items.length);
     }
-    return new OpQueue(this.items, start, this.end, ops);
+    return new OpQueue(this.items, this.index, start, this.end);
+  }
+
+  /** The queue of the commands that `keep` accepts, in order (a fresh backing array when any goes). */
+  filter(keep: (cmd: KvCommand) => boolean): OpQueue {
+    const kept = this.toArray().filter(keep);
+    if (kept.length === this.length) return this;
+    return kept.length === 0 ? OpQueue.EMPTY : new OpQueue(kept, indexOf(kept), 0, kept.length);
   }
 
   /** The queued commands, head first. */
