@@ -15,7 +15,13 @@ import { IntMap } from './IntMap.js';
 import { applyKv, applyKvEdit, applyKvMap, KvMap, type KvCommand } from './kv.js';
 import { OpQueue } from './OpQueue.js';
 import { SlotMap } from './SlotMap.js';
-import { multiPaxosNode, waitingCommands, type Batch, type MultiPaxosState } from './MultiPaxosNode.js';
+import {
+  multiPaxosNode,
+  sortedByOp,
+  waitingCommands,
+  type Batch,
+  type MultiPaxosState,
+} from './MultiPaxosNode.js';
 
 /** Liveness bound: once faults end, every request waiting at a live node is answered within this (virtual ms). */
 const LIVENESS_BOUND_MS = 5_000;
@@ -86,6 +92,23 @@ describe('multipaxos', () => {
     }
     expect(seen.size).toBeGreaterThan(100);
     expect(states[0]!.kv.toObject()).toEqual(Object.fromEntries(Object.entries(plain).sort()));
+  });
+
+  test('with a deep pipeline too, the nodes share one store (the memo keeps enough slots)', () => {
+    const h = new Harness({
+      behavior: multiPaxosNode,
+      seed: 3,
+      nodes: 5,
+      params: { batchSize: 1, pipeline: 48 },
+    });
+    h.runUntil(1000);
+    kvWorkload(h, { from: 1000, until: 1400, every: 1, keys: 4 });
+    h.runUntil(3000);
+    const states = h.ids.map((id) => mp(h, id));
+    expect(new Set(states.map((s) => s.commitIndex)).size).toBe(1);
+    expect(states[0]!.commitIndex).toBeGreaterThan(300);
+    expect(new Set(states.map((s) => s.kv)).size).toBe(1);
+    expect(new Set(states.map((s) => s.appliedOps)).size).toBe(1);
   });
 
   test('pipelining keeps at most `pipeline` slots in flight', () => {
@@ -578,6 +601,7 @@ describe('KvMap and OpQueue', () => {
         fc.record({ push: fc.nat(6) }), // few ops: they come back often
         fc.record({ drop: fc.nat(4) }),
         fc.record({ keepOdd: fc.constant(true) }),
+        fc.record({ rebuild: fc.constant(true) }),
       ),
     );
     fc.assert(
@@ -589,6 +613,7 @@ describe('KvMap and OpQueue', () => {
             if (model.includes(s.push)) continue; // the caller never queues an op twice
             versions.push([q.push(cmd(s.push)), [...model, s.push]]);
           } else if ('drop' in s) versions.push([q.drop(s.drop), model.slice(s.drop)]);
+          else if ('rebuild' in s) versions.push([OpQueue.of(q.toArray()), model]);
           else versions.push([q.filter((c) => c.op % 2 === 1), model.filter((op) => op % 2 === 1)]);
         }
         for (const [q, model] of versions) {
@@ -596,6 +621,29 @@ describe('KvMap and OpQueue', () => {
           expect(q.length).toBe(model.length);
           for (let op = 0; op <= 6; op++) expect(q.has(op)).toBe(model.includes(op));
         }
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('waiting commands', () => {
+  test('sortedByOp sorts as a stable sort by op does, in place', () => {
+    // Few distinct ops (ties: stability shows), nearly sorted or not.
+    const ops = fc.oneof(
+      fc.array(fc.nat(8), { maxLength: 40 }),
+      fc.array(fc.integer({ min: -2, max: 2 }), { maxLength: 40 }).map((ds) => ds.map((d, i) => i + d)),
+      // Far from sorted and long enough to run out of insertion moves (the library sort finishes).
+      fc.array(fc.nat(30), { minLength: 60, maxLength: 200 }),
+      fc.array(fc.nat(20), { minLength: 60, maxLength: 200 }).map((xs) => xs.sort((a, b) => b - a)),
+    );
+    fc.assert(
+      fc.property(ops, (list) => {
+        const cmds: KvCommand[] = list.map((op, i) => ({ f: 'read', key: `k${i}`, op, client: i }));
+        const expected = [...cmds].sort((a, b) => a.op - b.op);
+        const sorted = sortedByOp(cmds);
+        expect(sorted).toBe(cmds);
+        expect(sorted.map((c) => c.key)).toEqual(expected.map((c) => c.key));
       }),
       { numRuns: 500 },
     );

@@ -94,6 +94,11 @@ export class OpQueue {
     return new OpQueue(this.items, this.index, start, this.end);
   }
 
+  /** A queue of `items` in order (each op once: the caller checks); it takes the array over. */
+  static of(items: KvCommand[]): OpQueue {
+    return items.length === 0 ? OpQueue.EMPTY : new OpQueue(items, indexOf(items), 0, items.length);
+  }
+
   /** The queue of the commands that `keep` accepts, in order (a fresh backing array when any goes). */
   filter(keep: (cmd: KvCommand) => boolean): OpQueue {
     const kept = this.toArray().filter(keep);
