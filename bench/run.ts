@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import type { CheckStats } from '../model-check/index.js';
 import { runTlc } from '../model-check/tlc.js';
 import { runConformBench } from './conform.js';
-import { runSimBench } from './sim.js';
+import { runSimBench, simBenchMatches } from './sim.js';
 import { workloads } from './workloads.js';
 
 const USAGE = `usage: npm run bench -- [--runs N] [--only TEXT] [--json] [--no-tlc]
@@ -54,6 +54,15 @@ if (values.help) {
 const runs = Number(values.runs);
 if (!Number.isSafeInteger(runs) || runs < 1)
   usageError(`--runs must be a positive integer, got ${values.runs}`);
+const only = values.only;
+if (
+  only !== undefined &&
+  !workloads.some((w) => w.name.includes(only)) &&
+  !simBenchMatches(only) &&
+  !only.startsWith('conform')
+) {
+  usageError(`--only ${JSON.stringify(only)} selects no workload`);
+}
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const worker = fileURLToPath(new URL('./worker.js', import.meta.url));
 

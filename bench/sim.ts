@@ -133,6 +133,16 @@ const median = (xs: number[]): number => {
 };
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
+/** Whether `--only TEXT` selects any simulator workload (the adaptive and PBFT parts included). */
+export function simBenchMatches(only: string): boolean {
+  return (
+    simWorkloads.some((w) => w.name.includes(only)) ||
+    'sim-adaptive'.includes(only) ||
+    only.includes('adaptive') ||
+    only.includes('pbft')
+  );
+}
+
 /** Run the simulator workloads (in this process, after a warm-up run each) and print them. */
 export async function runSimBench(options: {
   runs: number;
