@@ -591,7 +591,7 @@ describe('KvMap and OpQueue', () => {
     expect(q.at(0).op).toBe(1500);
   });
 
-  test('queue versions (pushed, dropped, filtered from any earlier one) answer has() as their contents do', () => {
+  test('queue versions (pushed, dropped, filtered or rebuilt from any earlier one) answer has() as their contents do', () => {
     const cmd = (op: number): KvCommand => ({ f: 'read', key: 'x', op, client: 0 });
     // Each step takes one of the last few versions (several steps from one version: shared
     // backing arrays) and pushes an op (ops come back after they are dropped), drops, or filters.
@@ -614,7 +614,11 @@ describe('KvMap and OpQueue', () => {
             versions.push([q.push(cmd(s.push)), [...model, s.push]]);
           } else if ('drop' in s) versions.push([q.drop(s.drop), model.slice(s.drop)]);
           else if ('rebuild' in s) versions.push([OpQueue.of(q.toArray()), model]);
-          else versions.push([q.filter((c) => c.op % 2 === 1), model.filter((op) => op % 2 === 1)]);
+          else
+            versions.push([
+              OpQueue.of(q.toArray().filter((c) => c.op % 2 === 1)),
+              model.filter((op) => op % 2 === 1),
+            ]);
         }
         for (const [q, model] of versions) {
           expect(q.toArray().map((c) => c.op)).toEqual(model);

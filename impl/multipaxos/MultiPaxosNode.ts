@@ -58,7 +58,6 @@ import { resolveParams, type ParamValues } from '../paxos/params.js';
 import { IntMap } from './IntMap.js';
 import {
   applyKvEdit,
-  applyKvMap,
   clientRequestError,
   KvMap,
   type KvCommand,
@@ -1214,13 +1213,12 @@ function restore(
   let commitIndex = 0;
   let kv = KvMap.empty();
   let appliedOps = IntMap.empty<number>();
+  const window = memoWindow(params.pipeline);
   while (log.has(commitIndex)) {
-    for (const cmd of log.get(commitIndex)!) {
-      if (control !== undefined && control(cmd)) continue;
-      if (appliedOps.has(cmd.op)) continue;
-      kv = applyKvMap(kv, cmd).store;
-      appliedOps = appliedOps.set(cmd.op, commitIndex);
-    }
+    // The same application as a running node's (learn): same skips, same store.
+    const applied = applySlot(kv, appliedOps, commitIndex, log.get(commitIndex)!, control, window);
+    kv = applied.kv;
+    appliedOps = applied.ops;
     commitIndex++;
   }
   let maxVoteBallot: Ballot | null = null;

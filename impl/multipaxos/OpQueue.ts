@@ -99,13 +99,6 @@ export class OpQueue {
     return items.length === 0 ? OpQueue.EMPTY : new OpQueue(items, indexOf(items), 0, items.length);
   }
 
-  /** The queue of the commands that `keep` accepts, in order (a fresh backing array when any goes). */
-  filter(keep: (cmd: KvCommand) => boolean): OpQueue {
-    const kept = this.toArray().filter(keep);
-    if (kept.length === this.length) return this;
-    return kept.length === 0 ? OpQueue.EMPTY : new OpQueue(kept, indexOf(kept), 0, kept.length);
-  }
-
   /** The queued commands, head first. */
   toArray(): KvCommand[] {
     return this.items.slice(this.start, this.end);
