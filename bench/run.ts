@@ -55,11 +55,14 @@ const runs = Number(values.runs);
 if (!Number.isSafeInteger(runs) || runs < 1)
   usageError(`--runs must be a positive integer, got ${values.runs}`);
 const only = values.only;
+/** `--only` selects a model-checking workload by name, the conformance part by its prefix. */
+const workloadSelected = (name: string): boolean => only === undefined || name.includes(only);
+const conformSelected = only === undefined || only.startsWith('conform');
 if (
   only !== undefined &&
-  !workloads.some((w) => w.name.includes(only)) &&
+  !workloads.some((w) => workloadSelected(w.name)) &&
   !simBenchMatches(only) &&
-  !only.startsWith('conform')
+  !conformSelected
 ) {
   usageError(`--only ${JSON.stringify(only)} selects no workload`);
 }
@@ -95,7 +98,7 @@ log(
 );
 
 for (const w of workloads) {
-  if (values.only !== undefined && !w.name.includes(values.only)) continue;
+  if (!workloadSelected(w.name)) continue;
   const samples: (CheckStats & { status: string })[] = [];
   for (let i = 0; i < runs; i++) {
     const out = execFileSync(process.execPath, [worker, w.name], { cwd: root, encoding: 'utf8' });
@@ -160,6 +163,6 @@ await runSimBench({
   json: values.json,
   ...(values.only === undefined ? {} : { only: values.only }),
 });
-if (values.only === undefined || values.only.startsWith('conform')) {
+if (conformSelected) {
   runConformBench({ runs: Math.min(runs, 3), json: values.json });
 }

@@ -133,13 +133,18 @@ const median = (xs: number[]): number => {
 };
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
+/** Which parts of the simulator bench `--only TEXT` selects (all of them without it). */
+const selects = {
+  workload: (only: string | undefined, name: string): boolean => only === undefined || name.includes(only),
+  adaptive: (only: string | undefined): boolean =>
+    only === undefined || 'sim-adaptive'.includes(only) || only.includes('adaptive'),
+  pbft: (only: string | undefined): boolean => only === undefined || only.includes('pbft'),
+};
+
 /** Whether `--only TEXT` selects any simulator workload (the adaptive and PBFT parts included). */
 export function simBenchMatches(only: string): boolean {
   return (
-    simWorkloads.some((w) => w.name.includes(only)) ||
-    'sim-adaptive'.includes(only) ||
-    only.includes('adaptive') ||
-    only.includes('pbft')
+    simWorkloads.some((w) => selects.workload(only, w.name)) || selects.adaptive(only) || selects.pbft(only)
   );
 }
 
@@ -151,7 +156,7 @@ export async function runSimBench(options: {
 }): Promise<SimRow[]> {
   const rows: SimRow[] = [];
   for (const w of simWorkloads) {
-    if (options.only !== undefined && !w.name.includes(options.only)) continue;
+    if (!selects.workload(options.only, w.name)) continue;
     const walls: number[] = [];
     let last: ReturnType<typeof simulate> | undefined;
     for (let i = 0; i <= options.runs; i++) {
@@ -183,12 +188,8 @@ export async function runSimBench(options: {
       );
     }
   }
-  const adaptive =
-    options.only === undefined || 'sim-adaptive'.includes(options.only) || options.only.includes('adaptive')
-      ? runAdaptiveBench(options)
-      : undefined;
-  const pbft =
-    options.only === undefined || options.only.includes('pbft') ? runPbftBench(options) : undefined;
+  const adaptive = selects.adaptive(options.only) ? runAdaptiveBench(options) : undefined;
+  const pbft = selects.pbft(options.only) ? runPbftBench(options) : undefined;
   if (options.json)
     console.log(
       JSON.stringify({
