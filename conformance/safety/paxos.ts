@@ -9,6 +9,7 @@
 //   `accept` (a leader does not message itself); a self-addressed `promise`/`accepted` also counts;
 // - a proposer "knows" the promises it has received (`recv` events); traces without any `recv`
 //   use the promises sent to it instead.
+// Values are compared as canonical JSON (keys in any order) by sameJson, a walk that builds nothing.
 import type { Ballot, TraceEvent, TraceHeader } from '../../traces/index.js';
 import { canonicalJson, commandsIn, opsIn, sameJson } from '../commands.js';
 import { quorumsOf, type Quorums } from '../quorum.js';
@@ -301,8 +302,6 @@ export function createPaxosSafety(
     }
     return s;
   }
-
-  // Values are compared as canonical JSON (keys in any order) by sameJson, a walk that builds nothing.
 
   /** A vote by `voter` for ballot b in `slot`: counts toward the quorum of that proposal. */
   function countVote(
