@@ -71,16 +71,25 @@ describe('multipaxos', () => {
     expect(new Set(h.ids.map((id) => mp(h, id).commitIndex)).size).toBe(1);
   });
 
-  test('nodes that applied the same slots share one store, equal to the log replayed one command at a time', () => {
-    const h = new Harness({ behavior: multiPaxosNode, seed: 3, nodes: 5, params: { batchSize: 3 } });
+  /**
+   * Five nodes after a workload from 1 s to `until` (every `every` ms, 4 keys) and a quiet second:
+   * they applied the same slots and share one store and one set of applied ops (a slot is applied
+   * once, by the first node to learn it; the others take its result).
+   */
+  function oneStoreAfter(params: Record<string, unknown>, until: number, every: number): MultiPaxosState[] {
+    const h = new Harness({ behavior: multiPaxosNode, seed: 3, nodes: 5, params });
     h.runUntil(1000);
-    kvWorkload(h, { from: 1000, until: 2000, every: 3, keys: 4 });
+    kvWorkload(h, { from: 1000, until, every, keys: 4 });
     h.runUntil(3000);
     const states = h.ids.map((id) => mp(h, id));
     expect(new Set(states.map((s) => s.commitIndex)).size).toBe(1);
-    // A slot is applied once, by the first node to learn it; the others take its result.
     expect(new Set(states.map((s) => s.kv)).size).toBe(1);
     expect(new Set(states.map((s) => s.appliedOps)).size).toBe(1);
+    return states;
+  }
+
+  test('nodes that applied the same slots share one store, equal to the log replayed one command at a time', () => {
+    const states = oneStoreAfter({ batchSize: 3 }, 2000, 3);
     let plain: Record<string, unknown> = {};
     const seen = new Set<number>();
     for (const batch of logOf(states[0]!)) {
@@ -95,20 +104,8 @@ describe('multipaxos', () => {
   });
 
   test('with a deep pipeline too, the nodes share one store (the memo keeps enough slots)', () => {
-    const h = new Harness({
-      behavior: multiPaxosNode,
-      seed: 3,
-      nodes: 5,
-      params: { batchSize: 1, pipeline: 48 },
-    });
-    h.runUntil(1000);
-    kvWorkload(h, { from: 1000, until: 1400, every: 1, keys: 4 });
-    h.runUntil(3000);
-    const states = h.ids.map((id) => mp(h, id));
-    expect(new Set(states.map((s) => s.commitIndex)).size).toBe(1);
+    const states = oneStoreAfter({ batchSize: 1, pipeline: 48 }, 1400, 1);
     expect(states[0]!.commitIndex).toBeGreaterThan(300);
-    expect(new Set(states.map((s) => s.kv)).size).toBe(1);
-    expect(new Set(states.map((s) => s.appliedOps)).size).toBe(1);
   });
 
   test('pipelining keeps at most `pipeline` slots in flight', () => {
