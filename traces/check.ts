@@ -38,12 +38,12 @@ const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor',
 
 /** Cheap test on the raw text: could the line hold a forbidden key (possibly \u-escaped)? */
 export function mayHoldForbiddenKey(text: string): boolean {
-  return (
-    text.includes('__proto__') ||
-    text.includes('constructor') ||
-    text.includes('prototype') ||
-    text.includes('\\u')
-  );
+  return mayNameForbiddenKey(text) || text.includes('\\u');
+}
+
+/** {@link mayHoldForbiddenKey} for a text known to hold no backslash (so no escaped name). */
+export function mayNameForbiddenKey(text: string): boolean {
+  return text.includes('__proto__') || text.includes('constructor') || text.includes('prototype');
 }
 
 /** JSON pointer of the first object key named `__proto__`, `constructor` or `prototype`, if any. */

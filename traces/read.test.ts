@@ -244,6 +244,23 @@ describe('limits', () => {
     }
   });
 
+  test('a line nested more than 256 levels deep is too-deep; many brackets side by side or in strings are not', async () => {
+    const state = (blob: string): string => `{"kind":"state","node":"n1","vars":{"blob":${blob}}}`;
+    const nested = (depth: number): string => '['.repeat(depth) + ']'.repeat(depth);
+    // The line's own object and vars are two levels: 254 more reach 256, 255 more exceed it.
+    const lines = [
+      state(nested(254)),
+      state(nested(255)),
+      state(`[${Array.from({ length: 300 }, () => '[]').join(',')}]`),
+      state(JSON.stringify('['.repeat(400))),
+      state(`[${JSON.stringify('{'.repeat(300))},${nested(200)}]`),
+    ];
+    const r = await validateTrace([Buffer.from([HEADER_LINE, ...lines].join('\n') + '\n')]);
+    // Column of the 255th `[` of the blob, which opens level 257: 43 characters come before the first.
+    expect(summary(r.errors)).toEqual([{ code: 'too-deep', line: 3, column: 43 + 255 }]);
+    expect(r.events).toBe(4);
+  });
+
   test('bad options fail fast', () => {
     expect(() => readTrace('x', { maxErrors: 0 })).toThrow(/maxErrors must be a positive integer/);
     expect(() => readTrace('x', { maxLineBytes: -1 })).toThrow(/maxLineBytes/);

@@ -2,10 +2,12 @@
 // bounded by the chunk size and the longest line (never the trace length). Malformed input is
 // reported as TraceError values and reading goes on, up to a limit.
 import { isUtf8 } from 'node:buffer';
-import { createReadStream } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { setImmediate as turn } from 'node:timers/promises';
 import { LineChecker, findForbiddenKey, mayHoldForbiddenKey } from './check.js';
 import type { TraceError } from './errors.js';
 import { columnAt, findInvalidUtf8, locateJsonError } from './lexical.js';
+import { SharedArrayParser } from './sharedArrays.js';
 import type { TraceEvent, TraceHeader } from './types.js';
 
 /**
@@ -24,6 +26,12 @@ export interface ReadTraceOptions {
   validate?: boolean;
   /** Called with each error as it is found. */
   onError?: (error: TraceError) => void;
+  /**
+   * Events of long lines that carry the same long array (a batch of commands in an accept, the
+   * votes and decisions of it) share one parsed copy of that array instead of each getting its own
+   * (default false). The events are then not independent objects: do not mutate them.
+   */
+  shareValues?: boolean;
 }
 
 /** One event of a trace and the line it is on. */
@@ -52,6 +60,12 @@ const MAX_DEPTH = 256;
 
 /** Offset of the bracket that opens level `max + 1` of `text` (valid JSON), or -1. */
 function depthExceeded(text: string, max: number): number {
+  // Nesting deeper than `max` takes more than `max` opening brackets: counted natively first (about
+  // ten times faster than the walk below, which a line of a long batch of commands would need).
+  let openers = 0;
+  for (let i = text.indexOf('{'); i !== -1 && openers <= max; i = text.indexOf('{', i + 1)) openers++;
+  for (let i = text.indexOf('['); i !== -1 && openers <= max; i = text.indexOf('[', i + 1)) openers++;
+  if (openers <= max) return -1;
   let depth = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {
@@ -68,6 +82,29 @@ function depthExceeded(text: string, max: number): number {
   return -1;
 }
 const NEWLINE = 0x0a;
+/** File chunks read between two turns of the event loop (see {@link fileChunks}). */
+const CHUNKS_PER_TURN = 16;
+
+/**
+ * The bytes of a file in chunks of one reused buffer (the reader copies what it keeps), read
+ * synchronously: a read stream left the thread idle between chunks (about 12 % of checking a
+ * simulator trace, 7 % of the synthetic one: `BENCHMARKS.md`). Every few chunks it lets the event
+ * loop turn, so that other work of the process (worker threads asking for the next trace) goes on.
+ */
+async function* fileChunks(file: string | URL): AsyncGenerator<Buffer> {
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(CHUNK);
+    for (let k = 1; ; k++) {
+      const n = readSync(fd, buf, 0, CHUNK, null);
+      if (n === 0) return;
+      yield n === CHUNK ? buf : buf.subarray(0, n);
+      if (k % CHUNKS_PER_TURN === 0) await turn();
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
 
 /**
  * A trace being read. Iterate it (once) for the valid events in order; `header`, `errors`, `lines`
@@ -90,6 +127,7 @@ export class TraceReader implements AsyncIterable<TraceRecord> {
   readonly #maxLineBytes: number;
   readonly #validate: boolean;
   readonly #onError: ((error: TraceError) => void) | undefined;
+  readonly #shared: SharedArrayParser | undefined;
   readonly #checker = new LineChecker();
   #started = false;
   #stop = false;
@@ -112,6 +150,7 @@ export class TraceReader implements AsyncIterable<TraceRecord> {
     this.#maxLineBytes = maxLineBytes;
     this.#validate = options.validate ?? true;
     this.#onError = options.onError;
+    this.#shared = options.shareValues === true ? new SharedArrayParser() : undefined;
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<TraceRecord> {
@@ -124,7 +163,7 @@ export class TraceReader implements AsyncIterable<TraceRecord> {
     this.#started = true;
     const source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string> =
       typeof this.#source === 'string' || this.#source instanceof URL
-        ? createReadStream(this.#source, { highWaterMark: CHUNK })
+        ? fileChunks(this.#source)
         : this.#source;
     let carry: Buffer | undefined; // the start of a line that continues in the next chunk
     let skipping = false; // inside a line longer than maxLineBytes
@@ -277,12 +316,12 @@ export class TraceReader implements AsyncIterable<TraceRecord> {
     if ((c0 === 0x20 || c0 === 0x09) && text.trim() === '') return;
     let value: unknown;
     try {
-      value = JSON.parse(text);
+      value = this.#shared === undefined ? JSON.parse(text) : this.#shared.parse(text);
     } catch {
       this.#jsonError(text, line, unterminated);
       return;
     }
-    if (mayHoldForbiddenKey(text)) {
+    if (this.#shared === undefined ? mayHoldForbiddenKey(text) : this.#shared.mayHoldForbiddenKey) {
       const at = findForbiddenKey(value);
       if (at !== undefined) {
         this.#expectHeader = false;
