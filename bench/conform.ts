@@ -1,13 +1,15 @@
 // `npm run bench` (conformance part): a synthetic Multi-Paxos trace of 1 and 10 million events
 // (bench/synthetic.ts) checked by `synod conform` in a fresh process: events checked per second
-// (safety checks plus metrics) and peak memory, which must stay flat as the trace grows; and four
-// 250,000-event traces checked one after the other (--jobs 1) and side by side (--jobs = cores).
+// (safety checks plus metrics) and peak memory, which must stay flat as the trace grows; a trace
+// the simulator writes (long batches in its lines); and four 250,000-event traces checked one after
+// the other (--jobs 1) and side by side (--jobs = cores).
 
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeSimulatorTrace } from './sim.js';
 import { writeSyntheticTrace } from './synthetic.js';
 
 /** One conformance bench row. */
@@ -29,7 +31,11 @@ const median = (xs: number[]): number => {
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
 /** Runs the benchmark and prints (or returns, with json) its rows. */
-export function runConformBench(options: { runs: number; json: boolean; sizes?: number[] }): ConformRow[] {
+export async function runConformBench(options: {
+  runs: number;
+  json: boolean;
+  sizes?: number[];
+}): Promise<ConformRow[]> {
   const bin = fileURLToPath(new URL('../cli/bin.js', import.meta.url));
   const dir = mkdtempSync(path.join(tmpdir(), 'synod-conform-bench-'));
   const rows: ConformRow[] = [];
@@ -48,36 +54,61 @@ export function runConformBench(options: { runs: number; json: boolean; sizes?: 
     }
     return { seconds: (performance.now() - t0) / 1000, out };
   };
+  /** `runs` checks of `target` with `--jobs`; the row (median time, highest peak RSS) is printed unless json. */
+  const measure = (
+    workload: string,
+    title: string,
+    target: string,
+    events: number,
+    megabytes: number,
+    jobs: number,
+  ): void => {
+    const samples: Array<{ seconds: number; rss: number; verdict: string }> = [];
+    for (let i = 0; i < options.runs; i++) {
+      const { seconds, out } = timed([target, '--jobs', String(jobs)]);
+      const r = JSON.parse(out) as { verdict: string; traces: Array<{ stats: { peakRssBytes: number } }> };
+      samples.push({
+        seconds,
+        rss: Math.max(...r.traces.map((t) => t.stats.peakRssBytes)),
+        verdict: r.verdict,
+      });
+    }
+    const seconds = median(samples.map((s) => s.seconds));
+    const row: ConformRow = {
+      workload,
+      events,
+      megabytes,
+      verdict: samples[0]?.verdict ?? '?',
+      medianSeconds: seconds,
+      eventsPerSecond: events / seconds,
+      peakRssMiB: Math.max(...samples.map((s) => s.rss)) / 2 ** 20,
+    };
+    rows.push(row);
+    if (!options.json) {
+      console.log(
+        `\nsynod conform on ${title} (${megabytes.toFixed(0)} MB), whole process, ${options.runs} runs`,
+      );
+      console.log(
+        `  ${row.verdict}: median ${seconds.toFixed(2)} s, ${fmt(row.eventsPerSecond)} events/s; peak RSS ${row.peakRssMiB.toFixed(0)} MiB`,
+      );
+    }
+  };
+  const mib = (file: string): number => statSync(file).size / 2 ** 20;
   try {
     for (const size of options.sizes ?? [1_000_000, 10_000_000]) {
       const file = path.join(dir, `synthetic-${size}.ndjson`);
       const events = writeSyntheticTrace(file, { events: size });
-      const samples: Array<{ seconds: number; rss: number; verdict: string }> = [];
-      for (let i = 0; i < options.runs; i++) {
-        const { seconds, out } = timed([file, '--jobs', '1']);
-        const r = JSON.parse(out) as { verdict: string; traces: Array<{ stats: { peakRssBytes: number } }> };
-        samples.push({ seconds, rss: r.traces[0]?.stats.peakRssBytes ?? 0, verdict: r.verdict });
-      }
-      const row: ConformRow = {
-        workload: `conform-multipaxos-${size / 1_000_000}M`,
-        events,
-        megabytes: statSync(file).size / 2 ** 20,
-        verdict: samples[0]?.verdict ?? '?',
-        medianSeconds: median(samples.map((s) => s.seconds)),
-        eventsPerSecond: events / median(samples.map((s) => s.seconds)),
-        peakRssMiB: Math.max(...samples.map((s) => s.rss)) / 2 ** 20,
-      };
-      rows.push(row);
+      const title = `a synthetic Multi-Paxos trace, ${fmt(events)} events`;
+      measure(`conform-multipaxos-${size / 1_000_000}M`, title, file, events, mib(file), 1);
       rmSync(file);
-      if (!options.json) {
-        console.log(
-          `\nsynod conform on a synthetic Multi-Paxos trace, ${fmt(events)} events (${row.megabytes.toFixed(0)} MB), whole process, ${options.runs} runs`,
-        );
-        console.log(
-          `  ${row.verdict}: median ${row.medianSeconds.toFixed(2)} s, ${fmt(row.eventsPerSecond)} events/s; peak RSS ${row.peakRssMiB.toFixed(0)} MiB`,
-        );
-      }
     }
+    // A trace as the simulator writes it (the bench's Multi-Paxos run: batches of up to 16
+    // commands, ~1 KB each, in accepts, votes, decisions and decide messages; ~430 bytes a line).
+    const sim = path.join(dir, 'simulator.ndjson');
+    const simEvents = await writeSimulatorTrace(sim);
+    const simTitle = `a simulator trace (Multi-Paxos, 5 nodes, 20 s virtual, 5,000 ops/s), ${fmt(simEvents)} events`;
+    measure('conform-multipaxos-simulator', simTitle, sim, simEvents, mib(sim), 1);
+    rmSync(sim);
     // Several traces: one thread, then one per core.
     const many = path.join(dir, 'many');
     mkdirSync(many);
@@ -85,34 +116,11 @@ export function runConformBench(options: { runs: number; json: boolean; sizes?: 
     for (let k = 0; k < 4; k++) {
       manyEvents += writeSyntheticTrace(path.join(many, `t${k}.ndjson`), { events: 250_000 });
     }
+    const manyMiB = readdirSync(many).reduce((a, f) => a + mib(path.join(many, f)), 0);
     const cores = availableParallelism();
     for (const jobs of [...new Set([1, cores])]) {
-      const samples: Array<{ seconds: number; verdict: string; rss: number }> = [];
-      for (let i = 0; i < options.runs; i++) {
-        const { seconds, out } = timed([many, '--jobs', String(jobs)]);
-        const r = JSON.parse(out) as { verdict: string; traces: Array<{ stats: { peakRssBytes: number } }> };
-        const rss = Math.max(...r.traces.map((t) => t.stats.peakRssBytes));
-        samples.push({ seconds, verdict: r.verdict, rss });
-      }
-      const seconds = median(samples.map((s) => s.seconds));
-      const row: ConformRow = {
-        workload: `conform-4x250k-jobs${jobs}`,
-        events: manyEvents,
-        megabytes: readdirSync(many).reduce((a, f) => a + statSync(path.join(many, f)).size, 0) / 2 ** 20,
-        verdict: samples[0]?.verdict ?? '?',
-        medianSeconds: seconds,
-        eventsPerSecond: manyEvents / seconds,
-        peakRssMiB: Math.max(...samples.map((s) => s.rss)) / 2 ** 20,
-      };
-      rows.push(row);
-      if (!options.json) {
-        console.log(
-          `\nsynod conform on 4 synthetic traces of 250,000 events (${row.megabytes.toFixed(0)} MB), --jobs ${jobs} (${cores} cores), whole process, ${options.runs} runs`,
-        );
-        console.log(
-          `  ${row.verdict}: median ${seconds.toFixed(2)} s, ${fmt(row.eventsPerSecond)} events/s; peak RSS ${row.peakRssMiB.toFixed(0)} MiB`,
-        );
-      }
+      const title = `4 synthetic traces of 250,000 events, --jobs ${jobs} (${cores} cores)`;
+      measure(`conform-4x250k-jobs${jobs}`, title, many, manyEvents, manyMiB, jobs);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -164,5 +164,5 @@ await runSimBench({
   ...(values.only === undefined ? {} : { only: values.only }),
 });
 if (conformSelected) {
-  runConformBench({ runs: Math.min(runs, 3), json: values.json });
+  await runConformBench({ runs: Math.min(runs, 3), json: values.json });
 }

@@ -127,6 +127,18 @@ const simWorkloads: SimWorkload[] = [
   },
 ];
 
+/**
+ * Writes the trace of the Multi-Paxos bench run (`sim-multipaxos-trace-devnull`) to `file`, for the
+ * conformance bench: a trace as the simulator writes it. Returns its number of event lines.
+ */
+export async function writeSimulatorTrace(file: string): Promise<number> {
+  const w = simWorkloads.find((x) => x.name === 'sim-multipaxos-trace-devnull')!;
+  const writer = new TraceWriter(file);
+  simulate({ ...w.options, params: { ...w.options.params }, trace: writer });
+  await writer.close();
+  return writer.lines - 1;
+}
+
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;

@@ -525,6 +525,21 @@ describe('createPaxosSafety: settled slots and corner cases', () => {
     expect(violated(check({ header: header(), events }))).toEqual(['agreement', 'log-prefix']);
   });
 
+  it('a slot number beyond 2^32 is not mistaken for a settled slot (slot numbers are not wrapped)', () => {
+    // Slot 0 settles with "a"; slot 2^32 (0 modulo 2^32) is decided "b" by every node: no conflict.
+    const far = 2 ** 32;
+    const events = [
+      ...settled(),
+      send('n1', 'n2', { type: 'accept', ballot: B(1, 'n1'), slot: far, value: 'b' }),
+      send('n2', 'n1', { type: 'accepted', ballot: B(1, 'n1'), slot: far, value: 'b' }),
+      ...['n1', 'n2', 'n3'].map((n) => decide(n, 'b', B(1, 'n1'), far)),
+    ];
+    expect(violated(check({ header: header('multipaxos'), events }))).toEqual([]);
+    // Its twin, deciding a value nobody proposed there: caught, so the far slot is judged, not skipped.
+    const near = events.map((e) => (e.kind === 'decide' && e.slot === far ? { ...e, value: 'c' } : e));
+    expect(violated(check({ header: header('multipaxos'), events: near }))).toEqual(['validity', 'quorum']);
+  });
+
   it('validity: a value only voted for (never sent in an accept) was not proposed', () => {
     // PAXOS_INVARIANTS.validity: "sent in a phase-2 accept for its slot". n2 and n3 vote for "z" at
     // (2, n1), which n1 never proposed (it sent "a" at (1, n1)): votes alone are not a proposal.

@@ -1123,45 +1123,67 @@ const MAX_NODES = 30;
 /** Decided slots this far behind the applied log are compacted even when some node has not decided them. */
 const COMPACT_LAG = 4096;
 
-/** Slots beyond this are never settled (their bookkeeping would need huge arrays). */
+/** Slots beyond this are never settled (a slot number far beyond any log is not worth a page). */
 const SETTLE_LIMIT = 1 << 27;
 
-/** Settled slots: decided value hash, the line where the slot settled, its first decision and decider. */
-class SettledSlots {
-  #flags = new Uint8Array(0);
-  #hash = new Int32Array(0);
-  #line = new Float64Array(0);
-  #first = new Float64Array(0);
-  #by = new Uint8Array(0);
-  #current = new Int32Array(0);
-  #ever = new Int32Array(0);
+/** Slots per page of {@link SettledSlots}: 4,096 slots take 120 KB. */
+const PAGE_BITS = 12;
+const PAGE = 1 << PAGE_BITS;
 
+/** One page of settled slots (see {@link SettledSlots}). */
+class SettledPage {
+  readonly flags = new Uint8Array(PAGE);
+  readonly hash = new Int32Array(PAGE);
+  readonly line = new Float64Array(PAGE);
+  readonly first = new Float64Array(PAGE);
+  readonly by = new Uint8Array(PAGE);
+  readonly current = new Int32Array(PAGE);
+  readonly ever = new Int32Array(PAGE);
+}
+
+/**
+ * Settled slots: decided value hash, the line where the slot settled, its first decision and
+ * decider, about 30 bytes a slot. Kept in pages allocated as slots settle, so memory follows the
+ * slots settled (a sparse slot number costs one page, not an array up to it) and never doubles for
+ * a copy as one array would.
+ */
+class SettledSlots {
+  readonly #pages: Array<SettledPage | undefined> = [];
+
+  #page(slot: number): SettledPage | undefined {
+    // Bit operations wrap beyond 2^32: slots at or past the limit were never settled.
+    return slot >= 0 && slot < SETTLE_LIMIT ? this.#pages[slot >>> PAGE_BITS] : undefined;
+  }
   has(slot: number): boolean {
-    return slot >= 0 && slot < this.#flags.length && this.#flags[slot] === 1;
+    return this.#page(slot)?.flags[slot & (PAGE - 1)] === 1;
   }
   hash(slot: number): number {
-    return this.#hash[slot] ?? 0;
+    return this.#page(slot)?.hash[slot & (PAGE - 1)] ?? 0;
   }
   line(slot: number): number {
-    return this.#line[slot] ?? 0;
+    return this.#page(slot)?.line[slot & (PAGE - 1)] ?? 0;
   }
   firstLine(slot: number): number {
-    return this.#first[slot] ?? 0;
+    return this.#page(slot)?.first[slot & (PAGE - 1)] ?? 0;
   }
   by(slot: number): number {
-    return this.#by[slot] ?? 0;
+    return this.#page(slot)?.by[slot & (PAGE - 1)] ?? 0;
   }
   current(slot: number): number {
-    return this.#current[slot] ?? 0;
+    return this.#page(slot)?.current[slot & (PAGE - 1)] ?? 0;
   }
   ever(slot: number): number {
-    return this.#ever[slot] ?? 0;
+    return this.#page(slot)?.ever[slot & (PAGE - 1)] ?? 0;
   }
+  /** Only for a slot that {@link has} says is settled. */
   update(slot: number, line: number, current: number, ever: number): void {
-    this.#line[slot] = line;
-    this.#current[slot] = current;
-    this.#ever[slot] = ever;
+    const p = this.#page(slot)!;
+    const i = slot & (PAGE - 1);
+    p.line[i] = line;
+    p.current[i] = current;
+    p.ever[i] = ever;
   }
+  /** `slot` is below SETTLE_LIMIT. */
   add(
     slot: number,
     hash: number,
@@ -1171,37 +1193,15 @@ class SettledSlots {
     current: number,
     ever: number,
   ): void {
-    if (slot >= this.#flags.length) this.#grow(Math.max(slot + 1, this.#flags.length * 2, 1024));
-    this.#flags[slot] = 1;
-    this.#hash[slot] = hash;
-    this.#line[slot] = line;
-    this.#first[slot] = first;
-    this.#by[slot] = by;
-    this.#current[slot] = current;
-    this.#ever[slot] = ever;
-  }
-  #grow(size: number): void {
-    const f = new Uint8Array(size);
-    f.set(this.#flags);
-    this.#flags = f;
-    const h = new Int32Array(size);
-    h.set(this.#hash);
-    this.#hash = h;
-    const l = new Float64Array(size);
-    l.set(this.#line);
-    this.#line = l;
-    const fi = new Float64Array(size);
-    fi.set(this.#first);
-    this.#first = fi;
-    const b = new Uint8Array(size);
-    b.set(this.#by);
-    this.#by = b;
-    const c = new Int32Array(size);
-    c.set(this.#current);
-    this.#current = c;
-    const e = new Int32Array(size);
-    e.set(this.#ever);
-    this.#ever = e;
+    const p = (this.#pages[slot >>> PAGE_BITS] ??= new SettledPage());
+    const i = slot & (PAGE - 1);
+    p.flags[i] = 1;
+    p.hash[i] = hash;
+    p.line[i] = line;
+    p.first[i] = first;
+    p.by[i] = by;
+    p.current[i] = current;
+    p.ever[i] = ever;
   }
 }
 
