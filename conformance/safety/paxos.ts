@@ -15,6 +15,7 @@ import { canonicalJson, commandsIn, opsIn, sameJson } from '../commands.js';
 import { quorumsOf, type Quorums } from '../quorum.js';
 import type { InvariantResult, TraceEnd, TraceObserver, Violation } from '../types.js';
 import { SlotSchedule } from '../slotSchedule.js';
+import { SETTLE_LIMIT, SettledSlots } from './settledSlots.js';
 import { windowOf, type Rec } from './window.js';
 
 /** The invariants this checker owns, in report order, with their one-line descriptions. */
@@ -135,6 +136,8 @@ export interface PaxosSafetyOptions {
 
   /** Keep the full events of windows (default true); false keeps only line numbers. */
   keepEvents?: boolean;
+  /** Pages of settled slots (4,096 each) kept in memory before older ones go to a file (default 32; tests use fewer). */
+  residentPages?: number;
 }
 
 /**
@@ -253,7 +256,7 @@ export function createPaxosSafety(
   const slots = new Map<number, SlotState>();
   // Slots every node has decided (and the client checks have applied) are settled: only a hash of
   // the decided value and two line numbers stay, so memory follows the undecided part of the log.
-  const settled = new SettledSlots();
+  const settled = new SettledSlots(options.residentPages);
   const inv = Object.fromEntries(
     Object.keys(PAXOS_INVARIANTS).map((k): [string, InvState] => [
       k,
@@ -983,6 +986,7 @@ export function createPaxosSafety(
     },
 
     finish(_end: TraceEnd): InvariantResult[] {
+      settled.close();
       if (sawOpInLog) {
         for (const [op, at] of pendingOk) {
           // In a decided slot, but behind a slot no node decided: it cannot be applied in log
@@ -1122,88 +1126,6 @@ const MAX_NODES = 30;
 
 /** Decided slots this far behind the applied log are compacted even when some node has not decided them. */
 const COMPACT_LAG = 4096;
-
-/** Slots beyond this are never settled (a slot number far beyond any log is not worth a page). */
-const SETTLE_LIMIT = 1 << 27;
-
-/** Slots per page of {@link SettledSlots}: 4,096 slots take 120 KB. */
-const PAGE_BITS = 12;
-const PAGE = 1 << PAGE_BITS;
-
-/** One page of settled slots (see {@link SettledSlots}). */
-class SettledPage {
-  readonly flags = new Uint8Array(PAGE);
-  readonly hash = new Int32Array(PAGE);
-  readonly line = new Float64Array(PAGE);
-  readonly first = new Float64Array(PAGE);
-  readonly by = new Uint8Array(PAGE);
-  readonly current = new Int32Array(PAGE);
-  readonly ever = new Int32Array(PAGE);
-}
-
-/**
- * Settled slots: decided value hash, the line where the slot settled, its first decision and
- * decider, about 30 bytes a slot. Kept in pages allocated as slots settle, so memory follows the
- * slots settled (a sparse slot number costs one page, not an array up to it) and never doubles for
- * a copy as one array would.
- */
-class SettledSlots {
-  readonly #pages: Array<SettledPage | undefined> = [];
-
-  #page(slot: number): SettledPage | undefined {
-    // Bit operations wrap beyond 2^32: slots at or past the limit were never settled.
-    return slot >= 0 && slot < SETTLE_LIMIT ? this.#pages[slot >>> PAGE_BITS] : undefined;
-  }
-  has(slot: number): boolean {
-    return this.#page(slot)?.flags[slot & (PAGE - 1)] === 1;
-  }
-  hash(slot: number): number {
-    return this.#page(slot)?.hash[slot & (PAGE - 1)] ?? 0;
-  }
-  line(slot: number): number {
-    return this.#page(slot)?.line[slot & (PAGE - 1)] ?? 0;
-  }
-  firstLine(slot: number): number {
-    return this.#page(slot)?.first[slot & (PAGE - 1)] ?? 0;
-  }
-  by(slot: number): number {
-    return this.#page(slot)?.by[slot & (PAGE - 1)] ?? 0;
-  }
-  current(slot: number): number {
-    return this.#page(slot)?.current[slot & (PAGE - 1)] ?? 0;
-  }
-  ever(slot: number): number {
-    return this.#page(slot)?.ever[slot & (PAGE - 1)] ?? 0;
-  }
-  /** Only for a slot that {@link has} says is settled. */
-  update(slot: number, line: number, current: number, ever: number): void {
-    const p = this.#page(slot)!;
-    const i = slot & (PAGE - 1);
-    p.line[i] = line;
-    p.current[i] = current;
-    p.ever[i] = ever;
-  }
-  /** `slot` is below SETTLE_LIMIT. */
-  add(
-    slot: number,
-    hash: number,
-    line: number,
-    first: number,
-    by: number,
-    current: number,
-    ever: number,
-  ): void {
-    const p = (this.#pages[slot >>> PAGE_BITS] ??= new SettledPage());
-    const i = slot & (PAGE - 1);
-    p.flags[i] = 1;
-    p.hash[i] = hash;
-    p.line[i] = line;
-    p.first[i] = first;
-    p.by[i] = by;
-    p.current[i] = current;
-    p.ever[i] = ever;
-  }
-}
 
 /** FNV-1a over the UTF-16 units of a string: a 32-bit fingerprint of a settled value. */
 export function hash32(text: string): number {

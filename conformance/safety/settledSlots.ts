@@ -1,0 +1,218 @@
+// What the Paxos safety checker keeps of a settled slot (decided by every node and applied): the
+// decided value's hash, where the slot settled and was first decided, by whom, and which nodes
+// decided it (in their current incarnation, in any). About 30 bytes a slot, in pages of 4,096
+// slots. Only the most recent pages stay in memory: older ones go to a temporary file and come
+// back when a late event names one of their slots (a restarted node deciding old slots again),
+// so memory stays flat however long the trace is.
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** Slots beyond this are never settled (a slot number far beyond any log is not worth a page). */
+export const SETTLE_LIMIT = 1 << 27;
+
+/** Slots per page: 4,096 slots take 120 KB. */
+const PAGE_BITS = 12;
+const PAGE = 1 << PAGE_BITS;
+const PAGE_BYTES = PAGE * (8 + 8 + 4 + 4 + 4 + 1 + 1);
+
+/** Pages kept in memory by default (3.75 MiB); the rest are written out. */
+const RESIDENT_PAGES = 32;
+
+/** One page: views on one buffer, so that it is written and read back in one call. */
+class SettledPage {
+  readonly bytes: Uint8Array;
+  readonly line: Float64Array;
+  readonly first: Float64Array;
+  readonly hash: Int32Array;
+  readonly current: Int32Array;
+  readonly ever: Int32Array;
+  readonly flags: Uint8Array;
+  readonly by: Uint8Array;
+  /** Read or written since the clock hand last passed (see SettledSlots.#keep). */
+  used = true;
+
+  constructor(bytes = new Uint8Array(PAGE_BYTES)) {
+    const b = bytes.buffer;
+    const o = bytes.byteOffset;
+    this.bytes = bytes;
+    this.line = new Float64Array(b, o, PAGE);
+    this.first = new Float64Array(b, o + 8 * PAGE, PAGE);
+    this.hash = new Int32Array(b, o + 16 * PAGE, PAGE);
+    this.current = new Int32Array(b, o + 20 * PAGE, PAGE);
+    this.ever = new Int32Array(b, o + 24 * PAGE, PAGE);
+    this.flags = new Uint8Array(b, o + 28 * PAGE, PAGE);
+    this.by = new Uint8Array(b, o + 29 * PAGE, PAGE);
+  }
+}
+
+/** The settled slots of one trace. Call {@link SettledSlots.close} when done (removes the file). */
+export class SettledSlots {
+  /** Pages in memory, by page number. */
+  readonly #pages: Array<SettledPage | undefined> = [];
+  /** Page numbers in memory (a clock: `#hand` is the next to consider), and those written out. */
+  readonly #resident: number[] = [];
+  #hand = 0;
+  readonly #spilled = new Set<number>();
+  readonly #maxResident: number;
+  #file: { fd: number; dir: string | undefined } | undefined;
+  /** Set when the file could not be written: from then on every page stays in memory. */
+  #noFile = false;
+
+  /** @param maxResident - pages kept in memory (tests use a few). */
+  constructor(maxResident = RESIDENT_PAGES) {
+    this.#maxResident = Math.max(1, maxResident);
+  }
+
+  /** Pages written out so far (for tests). */
+  get spilledPages(): number {
+    return this.#spilled.size;
+  }
+
+  #page(slot: number): SettledPage | undefined {
+    // Bit operations wrap beyond 2^32: slots at or past the limit were never settled.
+    if (!(slot >= 0 && slot < SETTLE_LIMIT)) return undefined;
+    const k = slot >>> PAGE_BITS;
+    const p = this.#pages[k];
+    if (p !== undefined) {
+      p.used = true;
+      return p;
+    }
+    return this.#spilled.has(k) ? this.#load(k) : undefined;
+  }
+
+  has(slot: number): boolean {
+    return this.#page(slot)?.flags[slot & (PAGE - 1)] === 1;
+  }
+  hash(slot: number): number {
+    return this.#page(slot)?.hash[slot & (PAGE - 1)] ?? 0;
+  }
+  line(slot: number): number {
+    return this.#page(slot)?.line[slot & (PAGE - 1)] ?? 0;
+  }
+  firstLine(slot: number): number {
+    return this.#page(slot)?.first[slot & (PAGE - 1)] ?? 0;
+  }
+  by(slot: number): number {
+    return this.#page(slot)?.by[slot & (PAGE - 1)] ?? 0;
+  }
+  current(slot: number): number {
+    return this.#page(slot)?.current[slot & (PAGE - 1)] ?? 0;
+  }
+  ever(slot: number): number {
+    return this.#page(slot)?.ever[slot & (PAGE - 1)] ?? 0;
+  }
+
+  /** Only for a slot that {@link has} says is settled. */
+  update(slot: number, line: number, current: number, ever: number): void {
+    const p = this.#page(slot)!;
+    const i = slot & (PAGE - 1);
+    p.line[i] = line;
+    p.current[i] = current;
+    p.ever[i] = ever;
+  }
+
+  /** Settles `slot`, which is below {@link SETTLE_LIMIT}. */
+  add(
+    slot: number,
+    hash: number,
+    line: number,
+    first: number,
+    by: number,
+    current: number,
+    ever: number,
+  ): void {
+    const k = slot >>> PAGE_BITS;
+    let p = this.#page(slot);
+    if (p === undefined) {
+      p = new SettledPage();
+      this.#keep(k, p);
+    }
+    const i = slot & (PAGE - 1);
+    p.flags[i] = 1;
+    p.hash[i] = hash;
+    p.line[i] = line;
+    p.first[i] = first;
+    p.by[i] = by;
+    p.current[i] = current;
+    p.ever[i] = ever;
+  }
+
+  /** Removes the file (and ends the use of this object's written pages). */
+  close(): void {
+    this.#spilled.clear();
+    const f = this.#file;
+    if (f === undefined) return;
+    this.#file = undefined;
+    try {
+      closeSync(f.fd);
+    } finally {
+      if (f.dir !== undefined) rmSync(f.dir, { recursive: true, force: true });
+    }
+  }
+
+  /**
+   * Puts page `k` in memory. Beyond the limit one page is written out, chosen by a clock: the hand
+   * passes pages used since it last passed them (clearing the mark) and stops at one that was not,
+   * so the pages of the slots being settled now, and old pages a late event keeps reading, stay.
+   */
+  #keep(k: number, p: SettledPage): void {
+    this.#pages[k] = p;
+    if (this.#resident.length < this.#maxResident || this.#noFile) {
+      this.#resident.push(k);
+      return;
+    }
+    const ring = this.#resident;
+    for (;;) {
+      this.#hand %= ring.length;
+      const q = this.#pages[ring[this.#hand]!]!;
+      if (!q.used) break;
+      q.used = false;
+      this.#hand++;
+    }
+    const out = ring[this.#hand]!;
+    try {
+      const f = (this.#file ??= this.#open());
+      const bytes = this.#pages[out]!.bytes;
+      let done = 0;
+      while (done < PAGE_BYTES)
+        done += writeSync(f.fd, bytes, done, PAGE_BYTES - done, out * PAGE_BYTES + done);
+    } catch {
+      this.#noFile = true; // no room on disk (or no temporary directory): memory grows instead
+      ring.push(k);
+      return;
+    }
+    this.#pages[out] = undefined;
+    this.#spilled.add(out);
+    ring[this.#hand] = k;
+    this.#hand++;
+  }
+
+  #load(k: number): SettledPage {
+    const f = this.#file!;
+    const bytes = new Uint8Array(PAGE_BYTES);
+    let done = 0;
+    while (done < PAGE_BYTES) {
+      const n = readSync(f.fd, bytes, done, PAGE_BYTES - done, k * PAGE_BYTES + done);
+      if (n === 0) break; // not reached: every written page is whole
+      done += n;
+    }
+    const p = new SettledPage(bytes);
+    this.#spilled.delete(k);
+    this.#keep(k, p);
+    return p;
+  }
+
+  #open(): { fd: number; dir: string | undefined } {
+    const dir = mkdtempSync(join(tmpdir(), 'synod-settled-'));
+    const fd = openSync(join(dir, 'pages'), 'w+');
+    try {
+      // Where the system allows it (not Windows), the file goes now and lives on as long as `fd`:
+      // nothing is left behind even if the process is killed.
+      rmSync(dir, { recursive: true });
+      return { fd, dir: undefined };
+    } catch {
+      return { fd, dir };
+    }
+  }
+}
