@@ -15,7 +15,7 @@ import { canonicalJson, commandsIn, opsIn, sameJson } from '../commands.js';
 import { quorumsOf, type Quorums } from '../quorum.js';
 import type { InvariantResult, TraceEnd, TraceObserver, Violation } from '../types.js';
 import { SlotSchedule } from '../slotSchedule.js';
-import { SETTLE_LIMIT, SettledSlots } from './settledSlots.js';
+import { SettledSlots } from './settledSlots.js';
 import { windowOf, type Rec } from './window.js';
 
 /** The invariants this checker owns, in report order, with their one-line descriptions. */
@@ -563,7 +563,7 @@ export function createPaxosSafety(
   }
 
   function settle(slot: number, s: SlotState, line: number): void {
-    if (slot >= SETTLE_LIMIT || s.decidedBy === -1) return;
+    if (s.decidedBy === -1) return;
     let current = 0; // nodes whose decision of this slot is in their current incarnation
     for (const n of nodes) if (n.decided.has(slot)) current |= 1 << n.index;
     settled.add(

@@ -32,6 +32,7 @@ import {
 import type { InvariantResult, TraceEnd, TraceObserver, Violation } from '../types.js';
 import { windowOf, type Rec } from './window.js';
 import { IdBits, hash32, popcount } from './paxos.js';
+import { SettledSlots } from './settledSlots.js';
 
 /** The invariants of the PBFT checker, in report order, with their one-line descriptions. */
 export const PBFT_INVARIANTS = {
@@ -173,7 +174,7 @@ export function createPbftSafety(header: TraceHeader, options: PbftSafetyOptions
   let order = 0;
 
   const seqs = new Map<number, SeqState>();
-  const settled = new SettledSeqs();
+  const settled = new SettledSlots();
   /** Every seq at or below it is compacted: its messages create no state. */
   let low = 0;
   const checkpoints = new Map<number, Map<string, number>>();
@@ -722,7 +723,7 @@ export function createPbftSafety(header: TraceHeader, options: PbftSafetyOptions
       if (first !== undefined) {
         let ever = 0;
         for (const d of s.decisions) ever |= bit(d.node);
-        settled.add(seq, hash32(first.digest), first.node, first.at.line, ever, lastLine);
+        settled.add(seq, hash32(first.digest), lastLine, first.at.line, first.node, 0, ever);
       }
       for (const op of s.ops) invoked.delete(op);
       seqs.delete(seq);
@@ -820,6 +821,7 @@ export function createPbftSafety(header: TraceHeader, options: PbftSafetyOptions
     },
 
     finish(_end: TraceEnd): InvariantResult[] {
+      settled.close();
       if (!sawInvoke) inv.validity.skipped = 'the trace has no client operations';
       if (verifier === undefined) {
         inv.signatures.skipped = 'the header has no params.publicKeys: signatures cannot be verified';
@@ -890,74 +892,4 @@ function commandCanon(v: unknown): string {
     value?: unknown;
   };
   return canonicalJson({ f, key, value });
-}
-
-/** Seqs per page of {@link SettledSeqs}. */
-const PAGE = 4096;
-
-/** One page of {@link SettledSeqs}: the fields of PAGE consecutive seqs. */
-interface SettledPage {
-  flags: Uint8Array;
-  hash: Int32Array;
-  by: Uint8Array;
-  first: Float64Array;
-  ever: Int32Array;
-  line: Float64Array;
-}
-
-/**
- * Compacted seqs: the executed digest's hash, its first executor and line, who executed it. Kept
- * in pages of PAGE seqs, created as seqs settle: memory follows the seqs compacted, not the
- * highest one (a checkpoint at seq 10^8 must not allocate 10^8 entries).
- */
-class SettledSeqs {
-  readonly #pages = new Map<number, SettledPage>();
-
-  #page(seq: number): SettledPage | undefined {
-    return this.#pages.get(Math.floor(seq / PAGE));
-  }
-  has(seq: number): boolean {
-    return this.#page(seq)?.flags[seq % PAGE] === 1;
-  }
-  hash(seq: number): number {
-    return this.#page(seq)?.hash[seq % PAGE] ?? 0;
-  }
-  by(seq: number): number {
-    return this.#page(seq)?.by[seq % PAGE] ?? 0;
-  }
-  firstLine(seq: number): number {
-    return this.#page(seq)?.first[seq % PAGE] ?? 0;
-  }
-  ever(seq: number): number {
-    return this.#page(seq)?.ever[seq % PAGE] ?? 0;
-  }
-  line(seq: number): number {
-    return this.#page(seq)?.line[seq % PAGE] ?? 0;
-  }
-  addEver(seq: number, mask: number): void {
-    const p = this.#page(seq);
-    if (p !== undefined) p.ever[seq % PAGE]! |= mask;
-  }
-  add(seq: number, hash: number, by: number, first: number, ever: number, line: number): void {
-    const k = Math.floor(seq / PAGE);
-    let p = this.#pages.get(k);
-    if (p === undefined) {
-      p = {
-        flags: new Uint8Array(PAGE),
-        hash: new Int32Array(PAGE),
-        by: new Uint8Array(PAGE),
-        first: new Float64Array(PAGE),
-        ever: new Int32Array(PAGE),
-        line: new Float64Array(PAGE),
-      };
-      this.#pages.set(k, p);
-    }
-    const i = seq % PAGE;
-    p.flags[i] = 1;
-    p.hash[i] = hash;
-    p.by[i] = by;
-    p.first[i] = first;
-    p.ever[i] = ever;
-    p.line[i] = line;
-  }
 }

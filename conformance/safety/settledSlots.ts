@@ -1,19 +1,15 @@
-// What the Paxos safety checker keeps of a settled slot (decided by every node and applied): the
-// decided value's hash, where the slot settled and was first decided, by whom, and which nodes
-// decided it (in their current incarnation, in any). About 30 bytes a slot, in pages of 4,096
-// slots. Only the most recent pages stay in memory: older ones go to a temporary file and come
-// back when a late event names one of their slots (a restarted node deciding old slots again),
-// so memory stays flat however long the trace is.
+// What the safety checkers keep of a settled slot (Paxos: decided by every node and applied; PBFT:
+// a sequence number behind a stable checkpoint): the decided value's hash, where the slot settled
+// and was first decided, by whom, and which nodes decided it (in their current incarnation, in
+// any). About 30 bytes a slot, in pages of 4,096 slots. Only the most recent pages stay in memory:
+// older ones go to a temporary file and come back when a late event names one of their slots (a
+// restarted node deciding old slots again), so memory stays flat however long the trace is.
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** Slots beyond this are never settled (a slot number far beyond any log is not worth a page). */
-export const SETTLE_LIMIT = 1 << 27;
-
 /** Slots per page: 4,096 slots take 120 KB. */
-const PAGE_BITS = 12;
-const PAGE = 1 << PAGE_BITS;
+const PAGE = 4096;
 const PAGE_BYTES = PAGE * (8 + 8 + 4 + 4 + 4 + 1 + 1);
 
 /** Pages kept in memory by default (3.75 MiB); the rest are written out. */
@@ -48,12 +44,15 @@ class SettledPage {
 
 /** The settled slots of one trace. Call {@link SettledSlots.close} when done (removes the file). */
 export class SettledSlots {
-  /** Pages in memory, by page number. */
-  readonly #pages: Array<SettledPage | undefined> = [];
-  /** Page numbers in memory (a clock: `#hand` is the next to consider), and those written out. */
+  /** Pages in memory, by page number (slot / PAGE). */
+  readonly #pages = new Map<number, SettledPage>();
+  /** Page numbers in memory (a clock: `#hand` is the next to consider). */
   readonly #resident: number[] = [];
   #hand = 0;
-  readonly #spilled = new Set<number>();
+  /** Pages written out: page number -> place in the file (in pages); places free again once read back. */
+  readonly #spilled = new Map<number, number>();
+  readonly #free: number[] = [];
+  #places = 0;
   readonly #maxResident: number;
   #file: { fd: number; dir: string | undefined } | undefined;
   /** Set when the file could not be written: from then on every page stays in memory. */
@@ -64,55 +63,59 @@ export class SettledSlots {
     this.#maxResident = Math.max(1, maxResident);
   }
 
-  /** Pages written out so far (for tests). */
+  /** Pages written out now (for tests). */
   get spilledPages(): number {
     return this.#spilled.size;
   }
 
   #page(slot: number): SettledPage | undefined {
-    // Bit operations wrap beyond 2^32: slots at or past the limit were never settled.
-    if (!(slot >= 0 && slot < SETTLE_LIMIT)) return undefined;
-    const k = slot >>> PAGE_BITS;
-    const p = this.#pages[k];
+    const k = Math.floor(slot / PAGE);
+    const p = this.#pages.get(k);
     if (p !== undefined) {
       p.used = true;
       return p;
     }
-    return this.#spilled.has(k) ? this.#load(k) : undefined;
+    return this.#spilled.size > 0 && this.#spilled.has(k) ? this.#load(k) : undefined;
   }
 
   has(slot: number): boolean {
-    return this.#page(slot)?.flags[slot & (PAGE - 1)] === 1;
+    return this.#page(slot)?.flags[slot % PAGE] === 1;
   }
   hash(slot: number): number {
-    return this.#page(slot)?.hash[slot & (PAGE - 1)] ?? 0;
+    return this.#page(slot)?.hash[slot % PAGE] ?? 0;
   }
   line(slot: number): number {
-    return this.#page(slot)?.line[slot & (PAGE - 1)] ?? 0;
+    return this.#page(slot)?.line[slot % PAGE] ?? 0;
   }
   firstLine(slot: number): number {
-    return this.#page(slot)?.first[slot & (PAGE - 1)] ?? 0;
+    return this.#page(slot)?.first[slot % PAGE] ?? 0;
   }
   by(slot: number): number {
-    return this.#page(slot)?.by[slot & (PAGE - 1)] ?? 0;
+    return this.#page(slot)?.by[slot % PAGE] ?? 0;
   }
   current(slot: number): number {
-    return this.#page(slot)?.current[slot & (PAGE - 1)] ?? 0;
+    return this.#page(slot)?.current[slot % PAGE] ?? 0;
   }
   ever(slot: number): number {
-    return this.#page(slot)?.ever[slot & (PAGE - 1)] ?? 0;
+    return this.#page(slot)?.ever[slot % PAGE] ?? 0;
   }
 
   /** Only for a slot that {@link has} says is settled. */
   update(slot: number, line: number, current: number, ever: number): void {
     const p = this.#page(slot)!;
-    const i = slot & (PAGE - 1);
+    const i = slot % PAGE;
     p.line[i] = line;
     p.current[i] = current;
     p.ever[i] = ever;
   }
 
-  /** Settles `slot`, which is below {@link SETTLE_LIMIT}. */
+  /** Adds `mask` to the nodes that ever decided `slot`, when it is settled. */
+  addEver(slot: number, mask: number): void {
+    const p = this.#page(slot);
+    if (p !== undefined) p.ever[slot % PAGE]! |= mask;
+  }
+
+  /** Settles `slot` (a non-negative safe integer). */
   add(
     slot: number,
     hash: number,
@@ -122,13 +125,12 @@ export class SettledSlots {
     current: number,
     ever: number,
   ): void {
-    const k = slot >>> PAGE_BITS;
     let p = this.#page(slot);
     if (p === undefined) {
       p = new SettledPage();
-      this.#keep(k, p);
+      this.#keep(Math.floor(slot / PAGE), p);
     }
-    const i = slot & (PAGE - 1);
+    const i = slot % PAGE;
     p.flags[i] = 1;
     p.hash[i] = hash;
     p.line[i] = line;
@@ -138,7 +140,7 @@ export class SettledSlots {
     p.ever[i] = ever;
   }
 
-  /** Removes the file (and ends the use of this object's written pages). */
+  /** Removes the file; pages written out are gone from then on. */
   close(): void {
     this.#spilled.clear();
     const f = this.#file;
@@ -157,48 +159,51 @@ export class SettledSlots {
    * so the pages of the slots being settled now, and old pages a late event keeps reading, stay.
    */
   #keep(k: number, p: SettledPage): void {
-    this.#pages[k] = p;
-    if (this.#resident.length < this.#maxResident || this.#noFile) {
-      this.#resident.push(k);
+    this.#pages.set(k, p);
+    const ring = this.#resident;
+    if (ring.length < this.#maxResident || this.#noFile) {
+      ring.push(k);
       return;
     }
-    const ring = this.#resident;
     for (;;) {
       this.#hand %= ring.length;
-      const q = this.#pages[ring[this.#hand]!]!;
+      const q = this.#pages.get(ring[this.#hand]!)!;
       if (!q.used) break;
       q.used = false;
       this.#hand++;
     }
     const out = ring[this.#hand]!;
+    const place = this.#free.pop() ?? this.#places++;
     try {
       const f = (this.#file ??= this.#open());
-      const bytes = this.#pages[out]!.bytes;
-      let done = 0;
-      while (done < PAGE_BYTES)
-        done += writeSync(f.fd, bytes, done, PAGE_BYTES - done, out * PAGE_BYTES + done);
+      const bytes = this.#pages.get(out)!.bytes;
+      for (let done = 0; done < PAGE_BYTES;) {
+        done += writeSync(f.fd, bytes, done, PAGE_BYTES - done, place * PAGE_BYTES + done);
+      }
     } catch {
       this.#noFile = true; // no room on disk (or no temporary directory): memory grows instead
+      this.#free.push(place);
       ring.push(k);
       return;
     }
-    this.#pages[out] = undefined;
-    this.#spilled.add(out);
+    this.#pages.delete(out);
+    this.#spilled.set(out, place);
     ring[this.#hand] = k;
     this.#hand++;
   }
 
   #load(k: number): SettledPage {
     const f = this.#file!;
+    const place = this.#spilled.get(k)!;
     const bytes = new Uint8Array(PAGE_BYTES);
-    let done = 0;
-    while (done < PAGE_BYTES) {
-      const n = readSync(f.fd, bytes, done, PAGE_BYTES - done, k * PAGE_BYTES + done);
+    for (let done = 0; done < PAGE_BYTES;) {
+      const n = readSync(f.fd, bytes, done, PAGE_BYTES - done, place * PAGE_BYTES + done);
       if (n === 0) break; // not reached: every written page is whole
       done += n;
     }
-    const p = new SettledPage(bytes);
     this.#spilled.delete(k);
+    this.#free.push(place);
+    const p = new SettledPage(bytes);
     this.#keep(k, p);
     return p;
   }
