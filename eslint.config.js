@@ -12,6 +12,7 @@ export default tseslint.config(
       'eslint.config.js',
       '**/__fixtures__/**',
       'traces/validators.generated.ts',
+      'traces/scan.generated.ts',
     ],
   },
   js.configs.recommended,

@@ -163,7 +163,7 @@ export async function conformOne(
 ): Promise<TraceConformance> {
   const t0 = performance.now();
   let peakRss = process.memoryUsage.rss();
-  const reader = readTrace(source, { maxErrors: options.maxErrors ?? 20, shareValues: true });
+  const reader = readTrace(source, { maxErrors: options.maxErrors ?? 20, shareValues: true, fast: true });
   let header: TraceHeader | undefined;
   let safety: TraceObserver<InvariantResult[]> | undefined;
   let metrics: TraceObserver<MetricResult[]> | undefined;

@@ -93,6 +93,11 @@ export class SharedArrayParser {
       this.hits++;
       this.#misses = 0;
     }
+    if (open === 0 && close === text.length - 1) {
+      // The text is the array (a value the trace scanner hands over): nothing else to parse.
+      this.mayHoldForbiddenKey = false;
+      return array;
+    }
     // When the array text and the rest both parse, the first `[` was outside strings (inside one,
     // the placeholder's backslash would fall outside a string and the rest would not parse) and the
     // last `]` closes it (the text between them is one value): the line is JSON, with the array in

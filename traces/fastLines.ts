@@ -1,0 +1,275 @@
+// The reader's fast path for `multipaxos` traces written in synod's writer's form: a WebAssembly
+// scanner (traces/scan/scan.c, SIMD) checks each line of a chunk against the writer's templates
+// and writes its fields into columns; this module builds each matching line's event from those
+// columns (the same object JSON.parse would give, keys in the same order) without parsing or
+// validating the line again. Lines that do not match are left to the reader's full path. Nested
+// values (a batch of commands, persisted variables) are parsed once per distinct text: the scanner
+// keeps the last 64 texts it validated and tells which one a line repeats.
+import type { TraceEvent, TraceHeader } from './types.js';
+import { SCAN_WASM } from './scan.generated.js';
+
+/** Bytes the scanner takes at once; the reader's chunks are smaller. */
+export const SCAN_CAPACITY = 1 << 20;
+
+const KINDS = [
+  undefined,
+  'send',
+  'recv',
+  'persist',
+  'decide',
+  'invoke',
+  'ok',
+  'timer',
+  'crash',
+  'restart',
+] as const;
+const MESSAGE_TYPES = [undefined, 'prepare', 'promise', 'accept', 'accepted', 'decide'] as const;
+const OPERATIONS = [undefined, 'read', 'write', 'cas'] as const;
+const TIMER_ACTIONS = [undefined, 'set', 'fire', 'cancel'] as const;
+/** `c_vslot` of a row without a cached value. */
+const NO_SLOT = 255;
+
+/** The part of the WebAssembly API used here (the project's TypeScript libraries do not declare it). */
+interface Wasm {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+}
+const wasm = (globalThis as unknown as { WebAssembly?: Wasm }).WebAssembly;
+let compiled: object | undefined;
+
+interface Exports {
+  memory: { buffer: ArrayBuffer };
+  col(i: number): number;
+  set_nodes(n: number): number;
+  scan(start: number, len: number): number;
+  consumed(): number;
+}
+
+/** One line's place and verdict: `event` is undefined for a line the full path must read. */
+export interface ScannedLine {
+  /** Offset of the line in the bytes given to {@link FastLines.scan}, and its length (no newline). */
+  offset: number;
+  length: number;
+  event: TraceEvent | undefined;
+}
+
+/**
+ * The scanner for one trace. `parse` reads nested value texts (JSON.parse, or the reader's shared
+ * array parser): its results become parts of events.
+ */
+export class FastLines {
+  readonly #x: Exports;
+  readonly #mem: Buffer;
+  readonly #nodes: readonly string[];
+  readonly #parse: (text: string) => unknown;
+  /** The parsed value of each scanner cache slot (replaying its stores in row order). */
+  readonly #values: unknown[] = new Array<unknown>(64).fill(undefined);
+  readonly #in: number;
+  readonly #c: {
+    kind: Uint8Array;
+    mtype: Uint8Array;
+    fcode: Uint8Array;
+    vslot: Uint8Array;
+    vnew: Uint8Array;
+    node: Int8Array;
+    peer: Int8Array;
+    bnode: Int8Array;
+    t: Float64Array;
+    id: Float64Array;
+    slot: Float64Array;
+    round: Float64Array;
+    op: Float64Array;
+    num: Float64Array;
+    loff: Uint32Array;
+    llen: Uint32Array;
+    voff: Uint32Array;
+    vlen: Uint32Array;
+    soff: Uint32Array;
+    slen: Uint32Array;
+  };
+
+  private constructor(x: Exports, nodes: readonly string[], parse: (text: string) => unknown) {
+    this.#x = x;
+    this.#nodes = nodes;
+    this.#parse = parse;
+    const buf = x.memory.buffer;
+    this.#mem = Buffer.from(buf);
+    this.#in = x.col(0);
+    const rows = 65536;
+    const u8 = (i: number): Uint8Array => new Uint8Array(buf, x.col(i), rows);
+    const i8 = (i: number): Int8Array => new Int8Array(buf, x.col(i), rows);
+    const f64 = (i: number): Float64Array => new Float64Array(buf, x.col(i), rows);
+    const u32 = (i: number): Uint32Array => new Uint32Array(buf, x.col(i), rows);
+    this.#c = {
+      kind: u8(1),
+      mtype: u8(2),
+      fcode: u8(3),
+      node: i8(4),
+      peer: i8(5),
+      bnode: i8(6),
+      t: f64(7),
+      id: f64(8),
+      slot: f64(9),
+      round: f64(10),
+      op: f64(11),
+      num: f64(12),
+      loff: u32(13),
+      llen: u32(14),
+      voff: u32(15),
+      vlen: u32(16),
+      soff: u32(18),
+      slen: u32(19),
+      vslot: u8(20),
+      vnew: u8(21),
+    };
+  }
+
+  /**
+   * A scanner for a trace with this header, or undefined when the fast path does not apply (another
+   * protocol than `multipaxos`, node names the scanner cannot hold, no WebAssembly SIMD).
+   */
+  static for(header: TraceHeader, parse: (text: string) => unknown): FastLines | undefined {
+    if (header.protocol !== 'multipaxos' || header.nodes.length > 64) return undefined;
+    const names = header.nodes.map((n) => Buffer.from(n, 'utf8'));
+    if (
+      names.some(
+        (b) =>
+          b.length < 1 || b.length > 16 || b.some((c) => c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c),
+      )
+    )
+      return undefined;
+    let x: Exports;
+    try {
+      compiled ??= new wasm!.Module(Buffer.from(SCAN_WASM, 'base64'));
+      x = new wasm!.Instance(compiled, {}).exports as Exports;
+    } catch {
+      return undefined; // a runtime without WebAssembly SIMD: the full path reads everything
+    }
+    const mem = new Uint8Array(x.memory.buffer);
+    let at = x.col(0);
+    for (const b of names) {
+      mem.set(b, at);
+      mem[at + b.length] = 0;
+      at += b.length + 1;
+    }
+    if (x.set_nodes(names.length) !== names.length) return undefined;
+    return new FastLines(x, header.nodes, parse);
+  }
+
+  /**
+   * Scans complete lines: `bytes` ends with a newline and is at most {@link SCAN_CAPACITY} long.
+   * Calls `each` for every line in order.
+   */
+  scan(bytes: Uint8Array, each: (line: ScannedLine) => boolean): void {
+    if (bytes.length > SCAN_CAPACITY)
+      throw new RangeError(`FastLines.scan: at most ${SCAN_CAPACITY} bytes at once`);
+    const x = this.#x;
+    this.#mem.set(bytes, this.#in);
+    const c = this.#c;
+    const line: ScannedLine = { offset: 0, length: 0, event: undefined };
+    let from = 0;
+    while (from < bytes.length) {
+      const rows = x.scan(from, bytes.length);
+      for (let r = 0; r < rows; r++) {
+        line.offset = c.loff[r]!;
+        line.length = c.llen[r]!;
+        line.event = c.kind[r] === 0 ? this.#slow(r) : this.#event(r);
+        if (!each(line)) return;
+      }
+      from = x.consumed();
+    }
+  }
+
+  /** A line for the full path; its value, if the scanner kept one, still becomes the slot's. */
+  #slow(r: number): undefined {
+    if (this.#c.vnew[r] === 1) this.#value(r);
+    return undefined;
+  }
+
+  #value(r: number): unknown {
+    const c = this.#c;
+    const slot = c.vslot[r]!;
+    if (slot !== NO_SLOT && c.vnew[r] === 0) return this.#values[slot];
+    const off = this.#in + c.voff[r]!;
+    const v = this.#parse(this.#mem.toString('latin1', off, off + c.vlen[r]!));
+    if (slot !== NO_SLOT) this.#values[slot] = v;
+    return v;
+  }
+
+  #text(r: number): string {
+    const off = this.#in + this.#c.soff[r]!;
+    return this.#mem.toString('latin1', off, off + this.#c.slen[r]!);
+  }
+
+  #event(r: number): TraceEvent {
+    const c = this.#c;
+    const nodes = this.#nodes;
+    const kind = KINDS[c.kind[r]!]!;
+    const t = c.t[r]!;
+    const node = nodes[c.node[r]!]!;
+    switch (kind) {
+      case 'send':
+      case 'recv': {
+        const peer = nodes[c.peer[r]!]!;
+        const id = c.id[r]!;
+        const msg = this.#message(r);
+        return (
+          kind === 'send' ? { kind, t, node, to: peer, id, msg } : { kind, t, node, from: peer, id, msg }
+        ) as TraceEvent;
+      }
+      case 'persist':
+        return { kind, t, node, vars: this.#value(r) as Record<string, unknown> };
+      case 'decide': {
+        const slot = c.slot[r]!;
+        const value = this.#value(r);
+        return c.round[r]! < 0
+          ? { kind, t, node, slot, value }
+          : { kind, t, node, slot, value, ballot: { round: c.round[r]!, node: nodes[c.bnode[r]!]! } };
+      }
+      case 'invoke':
+      case 'ok': {
+        const e: Record<string, unknown> = {
+          kind,
+          t,
+          node,
+          process: c.num[r]!,
+          op: c.op[r]!,
+          f: OPERATIONS[c.fcode[r]!]!,
+        };
+        if (c.mtype[r] === 1) e.key = this.#text(r);
+        if (c.vlen[r]! > 0) e.value = this.#value(r);
+        return e as unknown as TraceEvent;
+      }
+      case 'timer': {
+        const name = this.#text(r);
+        const action = TIMER_ACTIONS[c.mtype[r]!]!;
+        return c.num[r]! < 0
+          ? { kind, t, node, name, action }
+          : { kind, t, node, name, action, after: c.num[r]! };
+      }
+      case 'crash':
+      case 'restart':
+        return { kind, t, node };
+    }
+  }
+
+  #message(r: number): unknown {
+    const c = this.#c;
+    const type = MESSAGE_TYPES[c.mtype[r]!]!;
+    switch (type) {
+      case 'accept':
+        return { type, ballot: this.#ballot(r), slot: c.slot[r]!, value: this.#value(r) };
+      case 'accepted':
+        return { type, ballot: this.#ballot(r), slot: c.slot[r]! };
+      case 'decide':
+        return { type, slot: c.slot[r]!, value: this.#value(r) };
+      case 'prepare':
+      case 'promise':
+        return { type, ballot: this.#ballot(r), fromSlot: c.slot[r]! };
+    }
+  }
+
+  #ballot(r: number): { round: number; node: string } {
+    return { round: this.#c.round[r]!, node: this.#nodes[this.#c.bnode[r]!]! };
+  }
+}
