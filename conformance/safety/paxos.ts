@@ -52,10 +52,23 @@ interface Proposal {
   fromAccept: boolean;
   /** The criticality class the accept named (`class` field), under a `classes` quorum system. */
   cls: string | undefined;
+  /**
+   * The quorum system under which the voters once formed a phase-2 quorum: they only grow, and
+   * every quorum system here is monotone (a superset of a quorum is one), so it stays true.
+   */
+  q2: Quorums | undefined;
 }
 
 interface SlotState {
   proposals: Proposal[];
+  /**
+   * A decided value (the object itself) whose validity checks all passed: a later decision of the
+   * same object passes them too (proposals and invoked ops only grow), so they are not repeated.
+   * Readers that share parsed values (the trace scanner) hand every node's decision the same object.
+   */
+  checkedValue: unknown;
+  /** Whether the client-op part of those checks ran (it runs once the trace has invoked ops). */
+  checkedWithOps: boolean;
   /** Every distinct value proposed in this slot (for validity). */
   proposed: unknown[];
   /** The first decided value, once some node decided the slot (`decidedBy` is then not -1). */
@@ -293,6 +306,8 @@ export function createPaxosSafety(
     if (s === undefined) {
       s = {
         proposals: [],
+        checkedValue: undefined,
+        checkedWithOps: false,
         proposed: [],
         decidedValue: undefined,
         decidedBy: -1,
@@ -330,6 +345,7 @@ export function createPaxosSafety(
         voterRecs: [],
         fromAccept: false,
         cls: undefined,
+        q2: undefined,
       };
       s.proposals.push(p);
     } else if (known && !sameJson(value, p.value)) {
@@ -511,7 +527,17 @@ export function createPaxosSafety(
       p.fromAccept = true; // votes arrived before the accept (a reordered trace): this is its proposal
       p.cls = cls;
     } else if (p === undefined) {
-      p = { round: b.round, node: b.node, value, at, voters: 0, voterRecs: [], fromAccept: true, cls };
+      p = {
+        round: b.round,
+        node: b.node,
+        value,
+        at,
+        voters: 0,
+        voterRecs: [],
+        fromAccept: true,
+        cls,
+        q2: undefined,
+      };
       s.proposals.push(p);
       // The rule of phase 2a, checked once per (ballot, slot), under the quorum system of the slot.
       const config = configAt(slot);
@@ -633,6 +659,51 @@ export function createPaxosSafety(
     settled.update(slot, at.line, current | bit, settled.ever(slot) | bit);
   }
 
+  /** Whether the votes for `p` form a phase-2 quorum of `q` (remembered once they do: Proposal.q2). */
+  function isPhaseTwoQuorum(p: Proposal, q: Quorums): boolean {
+    if (p.q2 === q) return true;
+    if (!q.isQ2(namesOf(p.voters, names), p.cls)) return false;
+    p.q2 = q;
+    return true;
+  }
+
+  /** The validity checks of a decision; when they all pass, the slot remembers the value (SlotState.checkedValue). */
+  function checkValidity(s: SlotState, slot: number, value: unknown, at: Rec, name: string): void {
+    const proposed =
+      s.proposed.some((v) => sameJson(v, value)) ||
+      s.proposals.some((p) => p.fromAccept && sameJson(p.value, value));
+    if (!proposed && (sawProposals || !sawInvoke)) {
+      if (sawProposals) {
+        violate('validity', {
+          message: `${name} decided a value for slot ${slot} that no proposer sent in a phase-2 accept for that slot.`,
+          slot,
+          nodes: [name],
+          window: win(at),
+        });
+      }
+    }
+    let opsInvoked = true;
+    if (sawInvoke) {
+      for (const op of opsIn(value)) {
+        sawOpInLog = true;
+        decidedOps.add(op);
+        if (!invokedBits.has(op)) {
+          violate('validity', {
+            message: `${name} decided slot ${slot} with a command for client op ${op}, which no client invoked before.`,
+            slot,
+            nodes: [name],
+            window: win(at),
+          });
+          opsInvoked = false;
+          break;
+        }
+      }
+    }
+    if (!proposed || !opsInvoked) return;
+    s.checkedValue = value;
+    s.checkedWithOps = sawInvoke;
+  }
+
   function onDecide(n: NodeState, slot: number, value: unknown, ballot: Ballot | undefined, at: Rec): void {
     if (settled.has(slot)) {
       onSettledDecide(n, slot, value, at);
@@ -689,34 +760,8 @@ export function createPaxosSafety(
     const settles = s.decidedMask === allMask && slot < appliedUpTo;
     // validity
     inv.validity.checks++;
-    const proposed =
-      s.proposed.some((v) => sameJson(v, value)) ||
-      s.proposals.some((p) => p.fromAccept && sameJson(p.value, value));
-    if (!proposed && (sawProposals || !sawInvoke)) {
-      if (sawProposals) {
-        violate('validity', {
-          message: `${name} decided a value for slot ${slot} that no proposer sent in a phase-2 accept for that slot.`,
-          slot,
-          nodes: [name],
-          window: win(at),
-        });
-      }
-    }
-    if (sawInvoke) {
-      for (const op of opsIn(value)) {
-        sawOpInLog = true;
-        decidedOps.add(op);
-        if (!invokedBits.has(op)) {
-          violate('validity', {
-            message: `${name} decided slot ${slot} with a command for client op ${op}, which no client invoked before.`,
-            slot,
-            nodes: [name],
-            window: win(at),
-          });
-          break;
-        }
-      }
-    }
+    if (value === undefined || value !== s.checkedValue || (sawInvoke && !s.checkedWithOps))
+      checkValidity(s, slot, value, at, name);
     // quorum, under the quorum system in force at the slot (and the class its accept named)
     const config = configAt(slot);
     const quorums = config.quorums;
@@ -728,7 +773,7 @@ export function createPaxosSafety(
         (p) =>
           sameJson(p.value, value) &&
           (ballot === undefined || (p.round === ballot.round && p.node === ballot.node)) &&
-          quorums.isQ2(namesOf(p.voters, names), p.cls),
+          isPhaseTwoQuorum(p, quorums),
       );
       if (!ok) {
         const best = s.proposals
