@@ -253,6 +253,31 @@ describe('createPaxosSafety on hand-written traces', () => {
     });
   });
 
+  it('validity is judged for every decision of one shared value object until it passes, and after an invoke that came late', () => {
+    // The same array object decided by all three nodes (as a reader that shares values gives it):
+    // op 7 was never invoked, so each decision is a violation; then op 7 is invoked and decided in
+    // slot 1 with another shared object, after which later deciders of it pass.
+    const cmd = [{ f: 'write', key: 'k', value: 1, op: 7 }];
+    const late = [{ f: 'write', key: 'k', value: 2, op: 8 }];
+    const h = header('multipaxos');
+    const events: TraceEvent[] = [
+      { kind: 'invoke', process: 0, op: 1, f: 'write', key: 'k', value: 0 },
+      send('n1', 'n2', { type: 'prepare', ballot: B(1, 'n1') }),
+      send('n2', 'n1', { type: 'promise', ballot: B(1, 'n1') }),
+      send('n1', 'n2', { type: 'accept', ballot: B(1, 'n1'), slot: 0, value: cmd }),
+      send('n2', 'n1', { type: 'accepted', ballot: B(1, 'n1'), slot: 0 }),
+      ...['n1', 'n2', 'n3'].map((n) => decide(n, cmd, B(1, 'n1'))),
+      send('n1', 'n2', { type: 'accept', ballot: B(1, 'n1'), slot: 1, value: late }),
+      send('n2', 'n1', { type: 'accepted', ballot: B(1, 'n1'), slot: 1 }),
+      decide('n1', late, B(1, 'n1'), 1), // op 8 not invoked yet: a violation
+      { kind: 'invoke', process: 1, op: 8, f: 'write', key: 'k', value: 2 },
+      decide('n2', late, B(1, 'n1'), 1),
+      decide('n3', late, B(1, 'n1'), 1),
+    ];
+    const r = result(check({ header: h, events }), 'validity');
+    expect(r).toMatchObject({ status: 'violated', violations: 4, checks: 6 });
+  });
+
   it('integrity: a node decides a slot twice without restarting', () => {
     expect(only('integrity', [...chooseA(), decide('n1', 'a', B(1, 'n1'))])).toEqual({
       message: 'n1 decided slot 0 twice without restarting in between.',
