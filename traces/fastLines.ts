@@ -23,7 +23,17 @@ const KINDS = [
   'crash',
   'restart',
 ] as const;
-const MESSAGE_TYPES = [undefined, 'prepare', 'promise', 'accept', 'accepted', 'decide'] as const;
+const MESSAGE_TYPES = [
+  undefined,
+  'prepare',
+  'promise',
+  'accept',
+  'accepted',
+  'decide',
+  'heartbeat',
+  'catchup',
+  'x-forward',
+] as const;
 const OPERATIONS = [undefined, 'read', 'write', 'cas'] as const;
 const TIMER_ACTIONS = [undefined, 'set', 'fire', 'cancel'] as const;
 /** `c_vslot` of a row without a cached value. */
@@ -266,6 +276,12 @@ export class FastLines {
       case 'prepare':
       case 'promise':
         return { type, ballot: this.#ballot(r), fromSlot: c.slot[r]! };
+      case 'heartbeat':
+        return { type, ballot: this.#ballot(r), decidedBelow: c.slot[r]! };
+      case 'catchup':
+        return { type, fromSlot: c.slot[r]! };
+      case 'x-forward':
+        return { type, cmds: this.#value(r) };
     }
   }
 

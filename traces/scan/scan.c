@@ -513,7 +513,7 @@ INLINE const u8 *node_at(const u8 *p, const u8 *le, i8 *out) { // p: after the o
 #define UINT(dst) do { p = parse_uint(p, &dst); if (!p) goto slow; } while (0)
 
 enum { K_SLOW, K_SEND, K_RECV, K_PERSIST, K_DECIDE, K_INVOKE, K_OK, K_TIMER, K_CRASH, K_RESTART };
-enum { M_NONE, M_PREPARE, M_PROMISE, M_ACCEPT, M_ACCEPTED, M_DECIDE };
+enum { M_NONE, M_PREPARE, M_PROMISE, M_ACCEPT, M_ACCEPTED, M_DECIDE, M_HEARTBEAT, M_CATCHUP, M_FORWARD };
 
 // Parses lines from inbuf[start..len) (len: just after a '\n'); returns the number of rows written.
 __attribute__((export_name("scan"))) u32 scan(u32 start, u32 len) {
@@ -601,6 +601,31 @@ __attribute__((export_name("scan"))) u32 scan(u32 start, u32 len) {
         NODE(c_bnode[row]);
         NEED("},\"fromSlot\":");
         UINT(c_slot[row]);
+        NEED("}}");
+      } else if ((w & lowmask(8)) == KW("heartbea") && lit_eq(p + 8, "t\"", 2)) {
+        p += 10;
+        c_mtype[row] = M_HEARTBEAT;
+        NEED(",\"ballot\":{\"round\":");
+        UINT(c_round[row]);
+        NEED(",\"node\":\"");
+        NODE(c_bnode[row]);
+        NEED("},\"decidedBelow\":");
+        UINT(c_slot[row]);
+        NEED("}}");
+      } else if ((w & lowmask(8)) == KW("catchup\"")) {
+        p += 8;
+        c_mtype[row] = M_CATCHUP;
+        NEED(",\"fromSlot\":");
+        UINT(c_slot[row]);
+        NEED("}}");
+      } else if ((w & lowmask(8)) == KW("x-forwar") && lit_eq(p + 8, "d\"", 2)) {
+        // An extension message of synod's Multi-Paxos (a follower forwards client commands): under
+        // the schema any fields may follow its type; the writer's form has exactly `cmds`.
+        p += 10;
+        c_mtype[row] = M_FORWARD;
+        NEED(",\"cmds\":");
+        p = value(p, le - 2, le, row);
+        if (!p) goto slow;
         NEED("}}");
       } else goto slow;
       break;
