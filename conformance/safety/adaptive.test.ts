@@ -183,6 +183,22 @@ describe('criticality classes: a slot is decided by a phase-2 quorum of its clas
     expect(violated(r)).toEqual(['proposer-value']);
   });
 
+  it('votes that formed a quorum before a reordered accept named the class are judged again under the class', () => {
+    // n1's vote is a routine quorum (q2 = 1) while the slot's class is unknown; once the accept
+    // names "critical", one vote is not a majority: n2's decision breaks the quorum rule.
+    const r = check(header(classes), [
+      ...leadWithAll(),
+      send('n1', 'n2', { type: 'accept', ballot: B(1, 'n1'), slot: 5, value: 'z', class: 'routine' }),
+      send('n1', 'n2', { type: 'accepted', ballot: B(1, 'n1'), slot: 0, value: 'a' }),
+      decide('n1', 0, 'a'),
+      send('n1', 'n2', { type: 'accept', ballot: B(1, 'n1'), slot: 0, value: 'a', class: 'critical' }),
+      decide('n2', 0, 'a'),
+    ]);
+    // (n1's decision came before any accept of slot 0: a validity violation, as before the change.)
+    expect(violated(r)).toEqual(['validity', 'quorum']);
+    expect(get(r, 'quorum')).toMatchObject({ violations: 1, violation: { nodes: ['n2'], slot: 0 } });
+  });
+
   it('a slot whose accept names no class is accepted with a phase-2 quorum of any class', () => {
     const r = check(header(classes), [...leadWithAll(), ...slot(0, 'a', [])]);
     expect(violated(r)).toEqual([]);

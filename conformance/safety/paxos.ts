@@ -526,6 +526,7 @@ export function createPaxosSafety(
     if (p !== undefined && !p.fromAccept) {
       p.fromAccept = true; // votes arrived before the accept (a reordered trace): this is its proposal
       p.cls = cls;
+      p.q2 = undefined; // a quorum found before the class was known may not be one of the class
     } else if (p === undefined) {
       p = {
         round: b.round,

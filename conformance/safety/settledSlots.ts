@@ -15,6 +15,19 @@ const PAGE_BYTES = PAGE * (8 + 8 + 4 + 4 + 4 + 1 + 1);
 /** Pages kept in memory by default (3.75 MiB); the rest are written out. */
 const RESIDENT_PAGES = 32;
 
+/**
+ * Closes the file of a store dropped without {@link SettledSlots.close} (a checker abandoned when
+ * an observer threw), so a long-lived process does not collect open descriptors.
+ */
+const unclosed = new FinalizationRegistry<{ fd: number; dir: string | undefined }>((f) => {
+  try {
+    closeSync(f.fd);
+    if (f.dir !== undefined) rmSync(f.dir, { recursive: true, force: true });
+  } catch {
+    // already gone
+  }
+});
+
 /** One page: views on one buffer, so that it is written and read back in one call. */
 class SettledPage {
   readonly bytes: Uint8Array;
@@ -146,6 +159,7 @@ export class SettledSlots {
     const f = this.#file;
     if (f === undefined) return;
     this.#file = undefined;
+    unclosed.unregister(this);
     try {
       closeSync(f.fd);
     } finally {
@@ -175,7 +189,11 @@ export class SettledSlots {
     const out = ring[this.#hand]!;
     const place = this.#free.pop() ?? this.#places++;
     try {
-      const f = (this.#file ??= this.#open());
+      if (this.#file === undefined) {
+        this.#file = this.#open();
+        unclosed.register(this, this.#file, this);
+      }
+      const f = this.#file;
       const bytes = this.#pages.get(out)!.bytes;
       for (let done = 0; done < PAGE_BYTES;) {
         done += writeSync(f.fd, bytes, done, PAGE_BYTES - done, place * PAGE_BYTES + done);
@@ -210,7 +228,13 @@ export class SettledSlots {
 
   #open(): { fd: number; dir: string | undefined } {
     const dir = mkdtempSync(join(tmpdir(), 'synod-settled-'));
-    const fd = openSync(join(dir, 'pages'), 'w+');
+    let fd: number;
+    try {
+      fd = openSync(join(dir, 'pages'), 'w+');
+    } catch (e) {
+      rmSync(dir, { recursive: true, force: true });
+      throw e;
+    }
     try {
       // Where the system allows it (not Windows), the file goes now and lives on as long as `fd`:
       // nothing is left behind even if the process is killed.

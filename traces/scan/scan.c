@@ -11,7 +11,8 @@
 // (times >= 0 with at most 15 significant digits and no exponent, read exactly as JSON.parse reads
 // them; integers 0..2^53-1); node names that are the header's, byte for byte; nested values that
 // are well-formed JSON without whitespace, nested at most 64 deep, with no key __proto__,
-// constructor or prototype and no number beyond the double range.
+// constructor or prototype, and numbers of at most 300 characters with an exponent of at most two
+// digits (such a number may still read as Infinity, as "any JSON value" allows on the full path).
 #ifdef USE_SIMD
 #include <wasm_simd128.h>
 #endif
