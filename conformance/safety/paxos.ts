@@ -336,17 +336,7 @@ export function createPaxosSafety(
     let p = s.proposals.find((q) => q.round === b.round && q.node === b.node);
     if (p === undefined) {
       if (!known) return; // a vote for a value we never saw proposed: nothing to count
-      p = {
-        round: b.round,
-        node: b.node,
-        value,
-        at,
-        voters: 0,
-        voterRecs: [],
-        fromAccept: false,
-        cls: undefined,
-        q2: undefined,
-      };
+      p = proposal(b, value, at, false, undefined);
       s.proposals.push(p);
     } else if (known && !sameJson(value, p.value)) {
       return; // a vote naming another value than the ballot's proposal: it backs neither
@@ -528,17 +518,7 @@ export function createPaxosSafety(
       p.cls = cls;
       p.q2 = undefined; // a quorum found before the class was known may not be one of the class
     } else if (p === undefined) {
-      p = {
-        round: b.round,
-        node: b.node,
-        value,
-        at,
-        voters: 0,
-        voterRecs: [],
-        fromAccept: true,
-        cls,
-        q2: undefined,
-      };
+      p = proposal(b, value, at, true, cls);
       s.proposals.push(p);
       // The rule of phase 2a, checked once per (ballot, slot), under the quorum system of the slot.
       const config = configAt(slot);
@@ -1165,6 +1145,27 @@ export class IdBits {
     }
     this.#other.add(id);
   }
+}
+
+/** A proposal of ballot `b` with no votes yet. */
+function proposal(
+  b: Ballot,
+  value: unknown,
+  at: Rec,
+  fromAccept: boolean,
+  cls: string | undefined,
+): Proposal {
+  return {
+    round: b.round,
+    node: b.node,
+    value,
+    at,
+    voters: 0,
+    voterRecs: [],
+    fromAccept,
+    cls,
+    q2: undefined,
+  };
 }
 
 /** Most nodes a trace may have for these checks (node sets are bitmasks). */

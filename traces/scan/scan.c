@@ -512,6 +512,15 @@ INLINE const u8 *node_at(const u8 *p, const u8 *le, i8 *out) { // p: after the o
 }
 #define NODE(dst) do { p = node_at(p, le, &dst); if (!p) goto slow; } while (0)
 #define UINT(dst) do { p = parse_uint(p, &dst); if (!p) goto slow; } while (0)
+// `,"ballot":{"round":R,"node":"N"}` into c_round and c_bnode.
+#define BALLOT()                                                                                  \
+  do {                                                                                            \
+    NEED(",\"ballot\":{\"round\":");                                                                \
+    UINT(c_round[row]);                                                                           \
+    NEED(",\"node\":\"");                                                                          \
+    NODE(c_bnode[row]);                                                                           \
+    NEED("}");                                                                                    \
+  } while (0)
 
 enum { K_SLOW, K_SEND, K_RECV, K_PERSIST, K_DECIDE, K_INVOKE, K_OK, K_TIMER, K_CRASH, K_RESTART };
 enum { M_NONE, M_PREPARE, M_PROMISE, M_ACCEPT, M_ACCEPTED, M_DECIDE, M_HEARTBEAT, M_CATCHUP, M_FORWARD };
@@ -564,11 +573,8 @@ __attribute__((export_name("scan"))) u32 scan(u32 start, u32 len) {
       if ((w & lowmask(7)) == KW("accept\"")) {
         p += 7;
         c_mtype[row] = M_ACCEPT;
-        NEED(",\"ballot\":{\"round\":");
-        UINT(c_round[row]);
-        NEED(",\"node\":\"");
-        NODE(c_bnode[row]);
-        NEED("},\"slot\":");
+        BALLOT();
+        NEED(",\"slot\":");
         UINT(c_slot[row]);
         NEED(",\"value\":");
         p = value(p, le - 2, le, row);
@@ -577,11 +583,8 @@ __attribute__((export_name("scan"))) u32 scan(u32 start, u32 len) {
       } else if ((w & lowmask(8)) == KW("accepted") && p[8] == '"') {
         p += 9;
         c_mtype[row] = M_ACCEPTED;
-        NEED(",\"ballot\":{\"round\":");
-        UINT(c_round[row]);
-        NEED(",\"node\":\"");
-        NODE(c_bnode[row]);
-        NEED("},\"slot\":");
+        BALLOT();
+        NEED(",\"slot\":");
         UINT(c_slot[row]);
         NEED("}}");
       } else if ((w & lowmask(7)) == KW("decide\"")) {
@@ -596,21 +599,15 @@ __attribute__((export_name("scan"))) u32 scan(u32 start, u32 len) {
       } else if ((w & lowmask(8)) == KW("prepare\"") || (w & lowmask(8)) == KW("promise\"")) {
         c_mtype[row] = p[2] == 'e' ? M_PREPARE : M_PROMISE;
         p += 8;
-        NEED(",\"ballot\":{\"round\":");
-        UINT(c_round[row]);
-        NEED(",\"node\":\"");
-        NODE(c_bnode[row]);
-        NEED("},\"fromSlot\":");
+        BALLOT();
+        NEED(",\"fromSlot\":");
         UINT(c_slot[row]);
         NEED("}}");
       } else if ((w & lowmask(8)) == KW("heartbea") && lit_eq(p + 8, "t\"", 2)) {
         p += 10;
         c_mtype[row] = M_HEARTBEAT;
-        NEED(",\"ballot\":{\"round\":");
-        UINT(c_round[row]);
-        NEED(",\"node\":\"");
-        NODE(c_bnode[row]);
-        NEED("},\"decidedBelow\":");
+        BALLOT();
+        NEED(",\"decidedBelow\":");
         UINT(c_slot[row]);
         NEED("}}");
       } else if ((w & lowmask(8)) == KW("catchup\"")) {
