@@ -12,7 +12,7 @@ import { parseProtocolParams, protocols } from '../impl/protocols.js';
 import { simulate, type SimulationOptions } from '../impl/sim/index.js';
 import { LineChecker, findForbiddenKey } from './check.js';
 import { FastLines } from './fastLines.js';
-import { readTrace, type TraceError, type TraceRecord } from './index.js';
+import { readTrace, validateTrace, type TraceError, type TraceRecord } from './index.js';
 import { TraceWriter } from './TraceWriter.js';
 import type { TraceHeader } from './types.js';
 
@@ -232,6 +232,12 @@ describe('readTrace with fast', () => {
       expect(fast.records.length).toBe(slow.records.length);
       expect(JSON.stringify(fast.records)).toBe(JSON.stringify(slow.records));
       expect(slow.errors.length).toBeGreaterThan(10);
+      // validateTrace with the scanner only counts the lines it accepts: the same summary.
+      const file = join(tmp, 'validate.ndjson');
+      writeFileSync(file, joined);
+      const counted = await validateTrace(file, { fast: true, maxErrors: 1000 });
+      expect(counted).toEqual(await validateTrace(file, { maxErrors: 1000 }));
+      expect(counted.events).toBe(slow.records.length);
     }
   });
 

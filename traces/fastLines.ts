@@ -57,11 +57,14 @@ interface Exports {
   consumed(): number;
 }
 
-/** One line's place and verdict: `event` is undefined for a line the full path must read. */
+/** One line's place and verdict. */
 export interface ScannedLine {
   /** Offset of the line in the bytes given to {@link FastLines.scan}, and its length (no newline). */
   offset: number;
   length: number;
+  /** False for a line the full path must read. */
+  valid: boolean;
+  /** The line's event, when it is valid and events are built. */
   event: TraceEvent | undefined;
 }
 
@@ -170,22 +173,25 @@ export class FastLines {
 
   /**
    * Scans complete lines: `bytes` ends with a newline and is at most {@link SCAN_CAPACITY} long.
-   * Calls `each` for every line in order.
+   * Calls `each` for every line in order, until it returns false. With `build` false only the
+   * verdicts are given (validation): no event is built and no value parsed, and a scanner used so
+   * must go on being used so (its values are not kept).
    */
-  scan(bytes: Uint8Array, each: (line: ScannedLine) => boolean): void {
+  scan(bytes: Uint8Array, each: (line: ScannedLine) => boolean, build = true): void {
     if (bytes.length > SCAN_CAPACITY)
       throw new RangeError(`FastLines.scan: at most ${SCAN_CAPACITY} bytes at once`);
     const x = this.#x;
     this.#mem.set(bytes, this.#in);
     const c = this.#c;
-    const line: ScannedLine = { offset: 0, length: 0, event: undefined };
+    const line: ScannedLine = { offset: 0, length: 0, valid: false, event: undefined };
     let from = 0;
     while (from < bytes.length) {
       const rows = x.scan(from, bytes.length);
       for (let r = 0; r < rows; r++) {
         line.offset = c.loff[r]!;
         line.length = c.llen[r]!;
-        line.event = c.kind[r] === 0 ? this.#slow(r) : this.#event(r);
+        line.valid = c.kind[r] !== 0;
+        if (build) line.event = line.valid ? this.#event(r) : this.#slow(r);
         if (!each(line)) return;
       }
       from = x.consumed();

@@ -90,6 +90,9 @@ function depthExceeded(text: string, max: number): number {
 }
 const NEWLINE = 0x0a;
 
+/** Readers of {@link validateTrace}: the lines the scanner finds valid are counted, not built. */
+const COUNT_ONLY = new WeakSet<TraceReader>();
+
 /**
  * The bytes of a file in chunks of one reused buffer (the reader copies what it keeps), read
  * synchronously: a read stream left the thread idle while it waited for each chunk (about 12 % of
@@ -302,14 +305,20 @@ export class TraceReader implements AsyncIterable<TraceRecord> {
   /** {@link TraceReader.#region} through the scanner: lines it cannot build go the full way. */
   #fastRegion(fast: FastLines, chunk: Buffer, start: number, end: number): void {
     const max = this.#maxLineBytes;
-    fast.scan(chunk.subarray(start, end + 1), (l) => {
-      if (l.length > max) this.#tooLong(++this.lines);
-      else if (l.event !== undefined) {
-        this.events++;
-        this.#out.push({ line: ++this.lines, event: l.event });
-      } else this.#lineBytes(chunk.subarray(start + l.offset, start + l.offset + l.length), false);
-      return !this.#stop;
-    });
+    const build = !COUNT_ONLY.has(this);
+    fast.scan(
+      chunk.subarray(start, end + 1),
+      (l) => {
+        if (l.length > max) this.#tooLong(++this.lines);
+        else if (l.valid) {
+          this.events++;
+          const line = ++this.lines;
+          if (build) this.#out.push({ line, event: l.event! });
+        } else this.#lineBytes(chunk.subarray(start + l.offset, start + l.offset + l.length), false);
+        return !this.#stop;
+      },
+      build,
+    );
   }
 
   #lineBytes(bytes: Buffer, unterminated: boolean): void {
@@ -537,6 +546,7 @@ export async function validateTrace(
   options?: ReadTraceOptions,
 ): Promise<TraceValidation> {
   const reader = new TraceReader(source, options);
+  COUNT_ONLY.add(reader);
   // Only the counts and errors matter here: the events are dropped batch by batch.
   for await (const batch of reader.batches()) batch.length = 0;
   return {
