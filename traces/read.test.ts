@@ -1,6 +1,7 @@
 // The reader on the malformed-input zoo: each fixture gets its codes, lines, columns and fields,
 // nothing throws, nothing pollutes a prototype; the error limit, over-long lines, chunking (any
 // split of the bytes reads the same), other sources, and flat memory on a million events.
+import { execFileSync, spawn } from 'node:child_process';
 import { createReadStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -322,6 +323,15 @@ describe('sources and line endings', () => {
     expect(fromFile.records).toHaveLength(399);
     expect(fromFile.errors.map((e) => e.line)).toEqual([401]);
     expect(fromFile).toEqual(await read([bytes]));
+    // A named pipe (read as a stream, not synchronously) fed by another process reads the same.
+    if (process.platform !== 'win32') {
+      const fifo = join(tmp, 'chunks.fifo');
+      execFileSync('mkfifo', [fifo]);
+      const writer = spawn('sh', ['-c', `cat '${path}' > '${fifo}'`], { stdio: 'ignore' });
+      const closed = new Promise((done) => writer.on('close', done));
+      expect(await read(fifo)).toEqual(fromFile);
+      await closed;
+    }
   });
 
   test('a reader is iterated once', async () => {

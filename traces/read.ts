@@ -2,7 +2,7 @@
 // bounded by the chunk size and the longest line (never the trace length). Malformed input is
 // reported as TraceError values and reading goes on, up to a limit.
 import { isUtf8 } from 'node:buffer';
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
 import { setImmediate as turn } from 'node:timers/promises';
 import { LineChecker, findForbiddenKey, mayHoldForbiddenKey } from './check.js';
 import type { TraceError } from './errors.js';
@@ -103,6 +103,13 @@ const COUNT_ONLY = new WeakSet<TraceReader>();
  */
 async function* fileChunks(file: string | URL): AsyncGenerator<Buffer> {
   const fd = openSync(file, 'r');
+  if (!fstatSync(fd).isFile()) {
+    // A pipe or a device (`<(zcat trace.gz)`, /dev/stdin): a synchronous read would hold the whole
+    // thread while the writer is slow, so it is read as a stream.
+    // (From the open descriptor: closing it and opening the path again would lose a pipe's writer.)
+    for await (const chunk of createReadStream(file, { fd, highWaterMark: CHUNK })) yield chunk as Buffer;
+    return;
+  }
   try {
     const buf = Buffer.allocUnsafe(CHUNK);
     for (;;) {
