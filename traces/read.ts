@@ -2,7 +2,8 @@
 // bounded by the chunk size and the longest line (never the trace length). Malformed input is
 // reported as TraceError values and reading goes on, up to a limit.
 import { isUtf8 } from 'node:buffer';
-import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
+import { readSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { setImmediate as turn } from 'node:timers/promises';
 import { LineChecker, findForbiddenKey, mayHoldForbiddenKey } from './check.js';
 import type { TraceError } from './errors.js';
@@ -102,24 +103,26 @@ const COUNT_ONLY = new WeakSet<TraceReader>();
  * 10-60 MB).
  */
 async function* fileChunks(file: string | URL): AsyncGenerator<Buffer> {
-  const fd = openSync(file, 'r');
-  if (!fstatSync(fd).isFile()) {
-    // A pipe or a device (`<(zcat trace.gz)`, /dev/stdin): a synchronous read would hold the whole
-    // thread while the writer is slow, so it is read as a stream.
-    // (From the open descriptor: closing it and opening the path again would lose a pipe's writer.)
-    for await (const chunk of createReadStream(file, { fd, highWaterMark: CHUNK })) yield chunk as Buffer;
-    return;
-  }
+  // Opened in the thread pool: opening a named pipe waits for its writer.
+  const handle = await open(file, 'r');
+  let streamed = false;
   try {
+    if (!(await handle.stat()).isFile()) {
+      // A pipe or a device (`<(zcat trace.gz)`, /dev/stdin): a synchronous read would hold the
+      // whole thread while the writer is slow, so it is read as a stream (which closes the handle).
+      streamed = true;
+      for await (const chunk of handle.createReadStream({ highWaterMark: CHUNK })) yield chunk as Buffer;
+      return;
+    }
     const buf = Buffer.allocUnsafe(CHUNK);
     for (;;) {
-      const n = readSync(fd, buf, 0, CHUNK, null);
+      const n = readSync(handle.fd, buf, 0, CHUNK, null);
       if (n === 0) return;
       yield n === CHUNK ? buf : buf.subarray(0, n);
       await turn();
     }
   } finally {
-    closeSync(fd);
+    if (!streamed) await handle.close();
   }
 }
 

@@ -204,8 +204,8 @@ INLINE const u8 *parse_num(const u8 *p, double *out) {
   *out = k ? (double)v / pow10[k] : (double)v;
   return q;
 }
-// JSON number grammar inside a nested value; returns the end or 0. Conservative: no exponent
-// beyond 3 digits, at most 300 digits (so no number is out of double range).
+// JSON number grammar inside a nested value; returns the end or 0. Conservative: an exponent of at
+// most two digits and at most 300 characters (a number may still read as Infinity: `any JSON value`).
 static const u8 *skip_number(const u8 *p) {
   const u8 *s = p;
   if (*p == '-') p++;
