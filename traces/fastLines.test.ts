@@ -20,18 +20,23 @@ const tmp = mkdtempSync(join(tmpdir(), 'synod-fast-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 /** A Multi-Paxos simulator trace as text (batches of up to `batch` commands). */
-function simText(seed: number, batch: number, faults: boolean): string {
-  const file = join(tmp, `sim-${seed}-${batch}-${faults}.ndjson`);
+function simText(seed: number, batch: number, faults: boolean, adaptive = false): string {
+  const file = join(tmp, `sim-${seed}-${batch}-${faults}-${adaptive}.ndjson`);
   const writer = new TraceWriter(file);
-  const params = parseProtocolParams('multipaxos', [`batchSize=${batch}`], 5);
+  const protocol = adaptive ? 'adaptive' : 'multipaxos';
+  const params = parseProtocolParams(protocol, [`batchSize=${batch}`], 5);
   if (!params.ok) throw new Error(params.message);
+  const nodes = ['n1', 'n2', 'n3', 'n4', 'n5'];
+  const workload = { rate: 2000, clients: 100, keys: 20, timeout: 3000 };
   const options: SimulationOptions = {
-    behavior: protocols.multipaxos.behavior,
-    nodes: 5,
+    behavior: protocols[protocol].behavior,
+    nodes,
     params: { ...params.params },
     seed,
     duration: 1500,
-    workload: { rate: 2000, clients: 100, keys: 20, timeout: 3000 },
+    // Adaptive: accepts and client events name a criticality class, quorums per class.
+    workload: adaptive ? { ...workload, classes: { critical: 0.2, routine: 0.8 } } : workload,
+    ...(adaptive ? { quorum: protocols.adaptive.quorum(params.params, nodes) } : {}),
     trace: writer,
     ...(faults
       ? {
@@ -100,7 +105,7 @@ function fullPath(checker: LineChecker, line: string): { value: unknown; errors:
   return { value, errors: checker.checkEvent(value as Record<string, unknown>, kind, 2) };
 }
 
-const traces = [simText(1, 8, false), simText(2, 16, true), simText(3, 1, true)];
+const traces = [simText(1, 8, false), simText(2, 16, true), simText(3, 1, true), simText(4, 8, true, true)];
 
 describe('FastLines', () => {
   test('on simulator traces: most lines are built, each equal to JSON.parse and valid', () => {
@@ -182,6 +187,21 @@ describe('FastLines', () => {
 
   test('(the property above built hundreds of mutated lines, so it tested something)', () => {
     expect(builtMutants).toBeGreaterThan(150);
+  });
+
+  test('a class on an accept is built under adaptive (untyped messages), not under multipaxos (its schema forbids one)', () => {
+    const accept =
+      '{"kind":"send","t":1,"node":"n1","to":"n2","id":3,"msg":{"type":"accept","ballot":{"round":1,"node":"n1"},"slot":0,"value":[1],"class":"critical"}}';
+    const h = JSON.parse(head!) as TraceHeader;
+    expect(scanned(h, [accept])).toEqual([undefined]);
+    expect(scanned({ ...h, protocol: 'adaptive' }, [accept])).toEqual([JSON.parse(accept)]);
+    // Client classes are non-empty strings under every protocol.
+    const ok =
+      '{"kind":"ok","t":2,"node":"n1","process":1,"op":1,"f":"read","key":"k","value":null,"class":""}';
+    expect(scanned({ ...h, protocol: 'adaptive' }, [ok, ok.replace('""', '"routine"')])).toEqual([
+      undefined,
+      JSON.parse(ok.replace('""', '"routine"')),
+    ]);
   });
 
   test('other protocols, and node names it cannot hold, get no scanner', () => {

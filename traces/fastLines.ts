@@ -1,4 +1,4 @@
-// The reader's fast path for `multipaxos` traces written in synod's writer's form: a WebAssembly
+// The reader's fast path for `multipaxos` and `adaptive` traces written in synod's writer's form: a WebAssembly
 // scanner (traces/scan/scan.c, SIMD) checks each line of a chunk against the writer's templates
 // and writes its fields into columns; this module builds each matching line's event from those
 // columns (the same object JSON.parse would give, keys in the same order) without parsing or
@@ -40,6 +40,8 @@ const OPERATIONS = [undefined, 'read', 'write', 'cas'] as const;
 const TIMER_ACTIONS = [undefined, 'set', 'fire', 'cancel'] as const;
 /** `c_vslot` of a row without a cached value. */
 const NO_SLOT = 255;
+/** `c_clen` of a row without a `class`. */
+const NO_CLASS = 0xffffffff;
 
 /** The part of the WebAssembly API used here (the project's TypeScript libraries do not declare it). */
 interface Wasm {
@@ -53,6 +55,7 @@ interface Exports {
   memory: { buffer: ArrayBuffer };
   col(i: number): number;
   set_nodes(n: number): number;
+  set_untyped(on: number): void;
   scan(start: number, len: number): number;
   consumed(): number;
 }
@@ -101,6 +104,8 @@ export class FastLines {
     vlen: Uint32Array;
     soff: Uint32Array;
     slen: Uint32Array;
+    coff: Uint32Array;
+    clen: Uint32Array;
   };
 
   private constructor(x: Exports, nodes: readonly string[], parse: (text: string) => unknown) {
@@ -136,6 +141,8 @@ export class FastLines {
       slen: u32(19),
       vslot: u8(20),
       vnew: u8(21),
+      coff: u32(22),
+      clen: u32(23),
     };
   }
 
@@ -144,7 +151,9 @@ export class FastLines {
    * protocol than `multipaxos`, node names the scanner cannot hold, no WebAssembly SIMD).
    */
   static for(header: TraceHeader, parse: (text: string) => unknown): FastLines | undefined {
-    if (header.protocol !== 'multipaxos' || header.nodes.length > 64) return undefined;
+    // `multipaxos` (typed messages) and `adaptive` (its untyped variant, whose accepts name a class).
+    const untyped = header.protocol === 'adaptive';
+    if ((header.protocol !== 'multipaxos' && !untyped) || header.nodes.length > 64) return undefined;
     const names = header.nodes.map((n) => Buffer.from(n, 'utf8'));
     if (
       names.some(
@@ -168,6 +177,7 @@ export class FastLines {
       at += b.length + 1;
     }
     if (x.set_nodes(names.length) !== names.length) return undefined;
+    x.set_untyped(untyped ? 1 : 0);
     return new FastLines(x, header.nodes, parse);
   }
 
@@ -214,6 +224,14 @@ export class FastLines {
     return v;
   }
 
+  /** The row's `class` string, or undefined. */
+  #class(r: number): string | undefined {
+    const n = this.#c.clen[r]!;
+    if (n === NO_CLASS) return undefined;
+    const off = this.#in + this.#c.coff[r]!;
+    return this.#mem.toString('latin1', off, off + n);
+  }
+
   #text(r: number): string {
     const off = this.#in + this.#c.soff[r]!;
     return this.#mem.toString('latin1', off, off + this.#c.slen[r]!);
@@ -256,6 +274,8 @@ export class FastLines {
         };
         if (c.mtype[r] === 1) e.key = this.#text(r);
         if (c.vlen[r]! > 0) e.value = this.#value(r);
+        const cls = this.#class(r);
+        if (cls !== undefined) e.class = cls;
         return e as unknown as TraceEvent;
       }
       case 'timer': {
@@ -275,12 +295,17 @@ export class FastLines {
     const c = this.#c;
     const type = MESSAGE_TYPES[c.mtype[r]!]!;
     switch (type) {
-      case 'accept':
-        return { type, ballot: this.#ballot(r), slot: c.slot[r]!, value: this.#value(r) };
+      case 'accept': {
+        const m = { type, ballot: this.#ballot(r), slot: c.slot[r]!, value: this.#value(r) };
+        const cls = this.#class(r);
+        return cls === undefined ? m : { ...m, class: cls };
+      }
       case 'accepted':
         return { type, ballot: this.#ballot(r), slot: c.slot[r]! };
-      case 'decide':
-        return { type, slot: c.slot[r]!, value: this.#value(r) };
+      case 'decide': {
+        const m = { type, slot: c.slot[r]!, value: this.#value(r) };
+        return c.round[r]! < 0 ? m : { ...m, ballot: this.#ballot(r) };
+      }
       case 'prepare':
       case 'promise':
         return { type, ballot: this.#ballot(r), fromSlot: c.slot[r]! };

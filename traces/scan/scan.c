@@ -41,6 +41,9 @@ u8 c_kind[MAXL], c_mtype[MAXL], c_fcode[MAXL], c_vslot[MAXL], c_vnew[MAXL];
 i8 c_node[MAXL], c_peer[MAXL], c_bnode[MAXL];
 double c_t[MAXL], c_id[MAXL], c_slot[MAXL], c_round[MAXL], c_op[MAXL], c_num[MAXL];
 u32 c_loff[MAXL], c_llen[MAXL], c_voff[MAXL], c_vlen[MAXL], c_vhash[MAXL], c_soff[MAXL], c_slen[MAXL];
+// c_coff/c_clen: a `class` string (an accept's under an untyped protocol, a client event's); c_clen
+// is 0xffffffff when there is none.
+u32 c_coff[MAXL], c_clen[MAXL];
 
 static u32 g_consumed;
 static int g_cache = 1;
@@ -55,7 +58,7 @@ __attribute__((export_name("col"))) void *col(int i) {
   case 8: return c_id;    case 9: return c_slot;  case 10: return c_round; case 11: return c_op;
   case 12: return c_num;  case 13: return c_loff; case 14: return c_llen; case 15: return c_voff;
   case 16: return c_vlen; case 17: return c_vhash; case 18: return c_soff; case 19: return c_slen;
-  case 20: return c_vslot; case 21: return c_vnew;
+  case 20: return c_vslot; case 21: return c_vnew; case 22: return c_coff; case 23: return c_clen;
   }
   return 0;
 }
@@ -63,6 +66,10 @@ __attribute__((export_name("consumed"))) u32 consumed(void) { return g_consumed;
 u32 stat_hits(void);
 u32 stat_miss(void);
 __attribute__((export_name("set_cache"))) void set_cache(int on) { g_cache = on; }
+// Untyped protocol (e.g. `adaptive`): message bodies are checked only for a string `type`, so an
+// accept may carry a `class`; under `multipaxos` its schema forbids one.
+static int g_untyped;
+__attribute__((export_name("set_untyped"))) void set_untyped(int on) { g_untyped = on; }
 
 INLINE u64 ld64(const u8 *p) { u64 v; __builtin_memcpy(&v, p, 8); return v; }
 INLINE u32 ld32(const u8 *p) { u32 v; __builtin_memcpy(&v, p, 4); return v; }
@@ -521,6 +528,16 @@ INLINE const u8 *node_at(const u8 *p, const u8 *le, i8 *out) { // p: after the o
     NODE(c_bnode[row]);                                                                           \
     NEED("}");                                                                                    \
   } while (0)
+// `,"class":"S"` when present: into c_coff and c_clen (an empty S only when `empty` allows it).
+#define CLASS(empty)                                                                              \
+  do {                                                                                            \
+    if (LIT(",\"class\":\"")) {                                                                    \
+      const u8 *q = find_quote(p, le);                                                            \
+      if (!q || (!(empty) && q == p)) goto slow;                                                  \
+      c_coff[row] = (u32)(p - inbuf); c_clen[row] = (u32)(q - p);                                 \
+      p = q + 1;                                                                                  \
+    }                                                                                             \
+  } while (0)
 
 enum { K_SLOW, K_SEND, K_RECV, K_PERSIST, K_DECIDE, K_INVOKE, K_OK, K_TIMER, K_CRASH, K_RESTART };
 enum { M_NONE, M_PREPARE, M_PROMISE, M_ACCEPT, M_ACCEPTED, M_DECIDE, M_HEARTBEAT, M_CATCHUP, M_FORWARD };
@@ -537,7 +554,7 @@ __attribute__((export_name("scan"))) u32 scan(u32 start, u32 len) {
     c_llen[row] = (u32)(le - ls);
     c_mtype[row] = 0; c_peer[row] = -1; c_bnode[row] = -1; c_vlen[row] = 0; c_vhash[row] = 0;
     c_round[row] = -1; c_slot[row] = -1; c_id[row] = -1; c_op[row] = -1; c_num[row] = -1; c_fcode[row] = 0;
-    c_slen[row] = 0; c_vslot[row] = 255; c_vnew[row] = 0;
+    c_slen[row] = 0; c_vslot[row] = 255; c_vnew[row] = 0; c_clen[row] = 0xffffffffu;
     u8 kind = K_SLOW;
     if (bad) goto slow;
     if (!LIT("{\"kind\":\"")) goto slow;
@@ -579,6 +596,7 @@ __attribute__((export_name("scan"))) u32 scan(u32 start, u32 len) {
         NEED(",\"value\":");
         p = value(p, le - 2, le, row);
         if (!p) goto slow;
+        if (g_untyped) CLASS(1);
         NEED("}}");
       } else if ((w & lowmask(8)) == KW("accepted") && p[8] == '"') {
         p += 9;
@@ -595,6 +613,7 @@ __attribute__((export_name("scan"))) u32 scan(u32 start, u32 len) {
         NEED(",\"value\":");
         p = value(p, le - 2, le, row);
         if (!p) goto slow;
+        if (p[0] == ',' && p[1] == '"' && p[2] == 'b') BALLOT(); // optional (the schema allows it)
         NEED("}}");
       } else if ((w & lowmask(8)) == KW("prepare\"") || (w & lowmask(8)) == KW("promise\"")) {
         c_mtype[row] = p[2] == 'e' ? M_PREPARE : M_PROMISE;
@@ -675,6 +694,7 @@ __attribute__((export_name("scan"))) u32 scan(u32 start, u32 len) {
         p = value(p, le - 1, le, row);
         if (!p) goto slow;
       }
+      CLASS(0); // minLength 1
       NEED("}");
       break;
     }
