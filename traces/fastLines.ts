@@ -147,8 +147,9 @@ export class FastLines {
   }
 
   /**
-   * A scanner for a trace with this header, or undefined when the fast path does not apply (another
-   * protocol than `multipaxos`, node names the scanner cannot hold, no WebAssembly SIMD).
+   * A scanner for a trace with this header, or undefined when the fast path does not apply (a
+   * protocol other than `multipaxos` and `adaptive`, node names the scanner cannot hold, no
+   * WebAssembly SIMD).
    */
   static for(header: TraceHeader, parse: (text: string) => unknown): FastLines | undefined {
     // `multipaxos` (typed messages) and `adaptive` (its untyped variant, whose accepts name a class).
@@ -218,8 +219,7 @@ export class FastLines {
     const c = this.#c;
     const slot = c.vslot[r]!;
     if (slot !== NO_SLOT && c.vnew[r] === 0) return this.#values[slot];
-    const off = this.#in + c.voff[r]!;
-    const v = this.#parse(this.#mem.toString('latin1', off, off + c.vlen[r]!));
+    const v = this.#parse(this.#string(c.voff[r]!, c.vlen[r]!));
     if (slot !== NO_SLOT) this.#values[slot] = v;
     return v;
   }
@@ -227,14 +227,18 @@ export class FastLines {
   /** The row's `class` string, or undefined. */
   #class(r: number): string | undefined {
     const n = this.#c.clen[r]!;
-    if (n === NO_CLASS) return undefined;
-    const off = this.#in + this.#c.coff[r]!;
-    return this.#mem.toString('latin1', off, off + n);
+    return n === NO_CLASS ? undefined : this.#string(this.#c.coff[r]!, n);
   }
 
+  /** The row's key (a client event's) or name (a timer's). */
   #text(r: number): string {
-    const off = this.#in + this.#c.soff[r]!;
-    return this.#mem.toString('latin1', off, off + this.#c.slen[r]!);
+    return this.#string(this.#c.soff[r]!, this.#c.slen[r]!);
+  }
+
+  /** Bytes of the scanned input as text (the scanner lets only printable ASCII through). */
+  #string(offset: number, length: number): string {
+    const off = this.#in + offset;
+    return this.#mem.toString('latin1', off, off + length);
   }
 
   #event(r: number): TraceEvent {
@@ -260,7 +264,7 @@ export class FastLines {
         const value = this.#value(r);
         return c.round[r]! < 0
           ? { kind, t, node, slot, value }
-          : { kind, t, node, slot, value, ballot: { round: c.round[r]!, node: nodes[c.bnode[r]!]! } };
+          : { kind, t, node, slot, value, ballot: this.#ballot(r) };
       }
       case 'invoke':
       case 'ok': {

@@ -35,9 +35,9 @@ export interface ReadTraceOptions {
    */
   shareValues?: boolean;
   /**
-   * Read the lines of a `multipaxos` or `adaptive` trace that are in synod's writer's form with the WebAssembly
-   * scanner (`fastLines.ts`): the same events and errors, several times faster; events may share
-   * nested values, as with `shareValues` (default false).
+   * Read the lines of a `multipaxos` or `adaptive` trace that are in synod's writer's form with
+   * the WebAssembly scanner (`fastLines.ts`): the same events and errors, several times faster;
+   * events may share nested values, as with `shareValues` (default false).
    */
   fast?: boolean;
 }

@@ -653,15 +653,13 @@ export function createPaxosSafety(
     const proposed =
       s.proposed.some((v) => sameJson(v, value)) ||
       s.proposals.some((p) => p.fromAccept && sameJson(p.value, value));
-    if (!proposed && (sawProposals || !sawInvoke)) {
-      if (sawProposals) {
-        violate('validity', {
-          message: `${name} decided a value for slot ${slot} that no proposer sent in a phase-2 accept for that slot.`,
-          slot,
-          nodes: [name],
-          window: win(at),
-        });
-      }
+    if (!proposed && sawProposals) {
+      violate('validity', {
+        message: `${name} decided a value for slot ${slot} that no proposer sent in a phase-2 accept for that slot.`,
+        slot,
+        nodes: [name],
+        window: win(at),
+      });
     }
     let opsInvoked = true;
     if (sawInvoke) {
