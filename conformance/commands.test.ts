@@ -4,7 +4,7 @@
 // never makes but a library caller might pass (undefined, NaN, -0).
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
-import { canonicalJson, sameJson } from './commands.js';
+import { canonicalHash, canonicalJson, hash32, sameJson } from './commands.js';
 
 const odd = fc.constantFrom<unknown>(undefined, NaN, Infinity, -Infinity, -0, 0, null, '', [], {});
 const leaf = fc.oneof(fc.jsonValue({ maxDepth: 0 }), odd);
@@ -45,6 +45,24 @@ const agrees = (a: unknown, b: unknown): void => {
   expect(sameJson(a, b)).toBe(canonicalJson(a) === canonicalJson(b));
   expect(sameJson(b, a)).toBe(canonicalJson(a) === canonicalJson(b));
 };
+
+describe('canonicalHash', () => {
+  test.prop([value])('is the hash of the canonical text', (a) => {
+    expect(canonicalHash(a)).toBe(hash32(canonicalJson(a)));
+  });
+
+  test.prop([fc.jsonValue()])('on JSON values, escapes and surrogates included', (a) => {
+    expect(canonicalHash(a)).toBe(hash32(canonicalJson(a)));
+    expect(canonicalHash(reordered(a))).toBe(canonicalHash(a));
+  });
+
+  test('examples: escaped strings and keys, lone surrogates, odd scalars', () => {
+    for (const v of ['a"b', 'tab\t', '\ud800', { 'k"': 1, a: [undefined, NaN, -0, true] }, 1e21, -1.5]) {
+      expect(canonicalHash(v)).toBe(hash32(canonicalJson(v)));
+    }
+    expect(canonicalHash({ a: 1, b: 2 })).not.toBe(canonicalHash({ a: 2, b: 1 }));
+  });
+});
 
 describe('sameJson', () => {
   test.prop([value, value])('two values: equal exactly when their canonical texts are', (a, b) => {

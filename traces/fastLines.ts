@@ -258,7 +258,7 @@ export class FastLines {
         ) as TraceEvent;
       }
       case 'persist':
-        return { kind, t, node, vars: this.#value(r) as Record<string, unknown> };
+        return { kind, t, node, vars: this.#vars(r) };
       case 'decide': {
         const slot = c.slot[r]!;
         const value = this.#value(r);
@@ -293,6 +293,15 @@ export class FastLines {
       case 'restart':
         return { kind, t, node };
     }
+  }
+
+  /** A persist's `vars`: a vote or decided batch from its columns (c_mtype 1, 2), else the cached value. */
+  #vars(r: number): Record<string, unknown> {
+    const c = this.#c;
+    const form = c.mtype[r];
+    if (form === 1) return { ['v.' + c.slot[r]!]: { ballot: this.#ballot(r), value: this.#value(r) } };
+    if (form === 2) return { ['d.' + c.slot[r]!]: this.#value(r) };
+    return this.#value(r) as Record<string, unknown>;
   }
 
   #message(r: number): unknown {

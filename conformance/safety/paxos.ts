@@ -11,7 +11,7 @@
 //   use the promises sent to it instead.
 // Values are compared as canonical JSON (keys in any order) by sameJson, a walk that builds nothing.
 import type { Ballot, TraceEvent, TraceHeader } from '../../traces/index.js';
-import { canonicalJson, commandsIn, opsIn, sameJson } from '../commands.js';
+import { canonicalHash, canonicalJson, commandsIn, opsIn, sameJson } from '../commands.js';
 import { quorumsOf, type Quorums } from '../quorum.js';
 import type { InvariantResult, TraceEnd, TraceObserver, Violation } from '../types.js';
 import { SlotSchedule } from '../slotSchedule.js';
@@ -575,7 +575,7 @@ export function createPaxosSafety(
     for (const n of nodes) if (n.decided.has(slot)) current |= 1 << n.index;
     settled.add(
       slot,
-      hash32(canonicalJson(s.decidedValue)),
+      canonicalHash(s.decidedValue),
       line,
       s.decidedAt?.line ?? 0,
       s.decidedBy,
@@ -609,7 +609,7 @@ export function createPaxosSafety(
         window: win(at),
       });
     }
-    if (hash32(canonicalJson(value)) !== settled.hash(slot)) {
+    if (canonicalHash(value) !== settled.hash(slot)) {
       // Every node decided the settled value: another value disagrees with all of them, and with
       // this node's own earlier decision. (Validity and quorum of the new value are not judged: the
       // slot's proposals and votes were dropped when it settled.)
@@ -883,11 +883,6 @@ export function createPaxosSafety(
           // A forged, equivocating or replayed message is not the sender's own act (the fidelity
           // metric judges those). Nodes no header or reconfiguration listed are outside these rules.
           if (ev.adversarial === true || !messageRules) break;
-          const self = nodeIndex.get(ev.node);
-          const peerName = ev.kind === 'send' ? ev.to : ev.from;
-          const peer = nodeIndex.get(peerName);
-          if (self === undefined || peer === undefined) break;
-          const n = nodes[self] as NodeState;
           const raw = ev.msg as {
             type: string;
             ballot?: unknown;
@@ -896,58 +891,70 @@ export function createPaxosSafety(
             accepted?: unknown;
             class?: unknown;
           };
+          // What the rules below read: sent prepares and votes, accepts and promises both ways. The
+          // rest (decide, heartbeat, catch-up, extensions) costs no lookups.
+          const type = raw.type;
+          const judged =
+            type === 'accept' ||
+            type === 'promise' ||
+            ((type === 'accepted' || type === 'prepare') && ev.kind === 'send');
+          if (!judged) break;
+          const self = nodeIndex.get(ev.node);
+          const peerName = ev.kind === 'send' ? ev.to : ev.from;
+          const peer = nodeIndex.get(peerName);
+          if (self === undefined || peer === undefined) break;
+          const n = nodes[self] as NodeState;
           // Untyped protocols may carry anything: only well-shaped ballots and slots are judged.
           const ballot = ballotOf(raw.ballot);
           if (raw.slot !== undefined && !isSlot(raw.slot)) break;
-          const msg = {
-            type: raw.type,
-            ballot,
-            slot: raw.slot,
-            value: raw.value,
-            accepted: raw.accepted,
-            cls: typeof raw.class === 'string' ? raw.class : undefined,
-          };
-          switch (msg.type) {
+          const slot = raw.slot ?? 0;
+          switch (type) {
             case 'prepare':
-              if (ev.kind === 'send' && msg.ballot !== undefined && msg.ballot.node === ev.node) {
-                const p = n.phaseOne.get(msg.ballot.round);
-                if (p === undefined) selfPromise(n, msg.ballot, rec(line, ev));
+              if (ev.kind === 'send' && ballot !== undefined && ballot.node === ev.node) {
+                const p = n.phaseOne.get(ballot.round);
+                if (p === undefined) selfPromise(n, ballot, rec(line, ev));
               }
               break;
             case 'promise': {
-              if (msg.ballot === undefined) break;
+              if (ballot === undefined) break;
               const at = rec(line, ev);
               if (ev.kind === 'send') {
-                onPromiseSent(n, msg.ballot, at);
+                onPromiseSent(n, ballot, at);
                 // Without recv events, a sent promise stands for the proposer's knowledge.
-                if (!sawRecv && msg.ballot.node === peerName) {
-                  addPromiser(nodes[peer] as NodeState, msg.ballot, self, promisedVotes(msg, at), at);
+                if (!sawRecv && ballot.node === peerName) {
+                  addPromiser(nodes[peer] as NodeState, ballot, self, promisedVotes(raw, at), at);
                 }
-              } else if (msg.ballot.node === ev.node) {
-                addPromiser(n, msg.ballot, peer, promisedVotes(msg, at), at);
+              } else if (ballot.node === ev.node) {
+                addPromiser(n, ballot, peer, promisedVotes(raw, at), at);
               }
               break;
             }
             case 'accept': {
-              if (msg.ballot === undefined) break;
-              const slot = msg.slot ?? 0;
+              if (ballot === undefined) break;
               const at = rec(line, ev);
               if (ev.kind === 'send') {
                 sawProposals = true;
-                onProposal(n, slot, msg.ballot, msg.value, msg.cls, at);
+                onProposal(
+                  n,
+                  slot,
+                  ballot,
+                  raw.value,
+                  typeof raw.class === 'string' ? raw.class : undefined,
+                  at,
+                );
               } else if (!settled.has(slot)) {
                 n.lastAccept.set(slot, {
-                  round: msg.ballot.round,
-                  node: msg.ballot.node,
-                  value: msg.value,
+                  round: ballot.round,
+                  node: ballot.node,
+                  value: raw.value,
                   at,
                 });
               }
               break;
             }
             case 'accepted':
-              if (ev.kind === 'send' && msg.ballot !== undefined) {
-                onVoteSent(n, msg.slot ?? 0, msg.ballot, msg.value, 'value' in raw, rec(line, ev));
+              if (ev.kind === 'send' && ballot !== undefined) {
+                onVoteSent(n, slot, ballot, raw.value, 'value' in raw, rec(line, ev));
               }
               break;
             default:
@@ -1171,16 +1178,6 @@ const MAX_NODES = 30;
 
 /** Decided slots this far behind the applied log are compacted even when some node has not decided them. */
 const COMPACT_LAG = 4096;
-
-/** FNV-1a over the UTF-16 units of a string: a 32-bit fingerprint of a settled value. */
-export function hash32(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h | 0;
-}
 
 /** Protocols whose traces use the Paxos messages of traces/README.md. */
 const PAXOS_FAMILY: ReadonlySet<string> = new Set(['paxos', 'multipaxos', 'adaptive']);

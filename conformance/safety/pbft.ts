@@ -16,7 +16,7 @@
 // replicas until then. A replica's knowledge is what it received (`recv`), or, in traces without
 // any `recv`, what was sent to it; only validly signed messages count.
 import type { TraceEvent, TraceHeader } from '../../traces/index.js';
-import { canonicalJson, opsIn } from '../commands.js';
+import { canonicalJson, hash32, opsIn } from '../commands.js';
 import {
   NULL_REQUEST,
   PBFT_MESSAGE_TYPES,
@@ -31,7 +31,7 @@ import {
 } from '../pbftMessages.js';
 import type { InvariantResult, TraceEnd, TraceObserver, Violation } from '../types.js';
 import { windowOf, type Rec } from './window.js';
-import { IdBits, hash32, popcount } from './paxos.js';
+import { IdBits, popcount } from './paxos.js';
 import { SettledSlots } from './settledSlots.js';
 
 /** The invariants of the PBFT checker, in report order, with their one-line descriptions. */

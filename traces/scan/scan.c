@@ -126,6 +126,8 @@ INLINE int lit_eq(const u8 *p, const char *s, int n) {
 #endif
 #define LIT(s) (lit_eq(p, s, sizeof(s) - 1) ? (p += sizeof(s) - 1, 1) : 0)
 #define NEED(s) do { if (!LIT(s)) goto slow; } while (0)
+// The same at a pointer other than p (advanced past the literal when it matches).
+#define LIT_AT(q, s) (lit_eq(q, s, sizeof(s) - 1) ? (q += sizeof(s) - 1, 1) : 0)
 
 // ---------------------------------------------------------------- byte search
 // End of line (the '\n'); *bad |= 1 when the line holds a byte < 0x20, >= 0x80 or a backslash.
@@ -539,6 +541,33 @@ INLINE const u8 *node_at(const u8 *p, const u8 *le, i8 *out) { // p: after the o
     }                                                                                             \
   } while (0)
 
+// The start of a persisted vote `"v.S":{"ballot":{"round":R,"node":"N"},"value":` or decided batch
+// `"d.S":` at p (just after `"vars":{`): fills c_mtype (1 or 2), c_slot and the ballot's columns and
+// returns where the value starts; 0 (columns as they were) for anything else. Nothing is cached
+// before it answers, so the caller can still read `vars` as one value.
+INLINE const u8 *persisted_slot(const u8 *p, const u8 *le, u32 row) {
+  if (p[0] != '"' || (p[1] != 'v' && p[1] != 'd') || p[2] != '.') return 0;
+  int vote = p[1] == 'v';
+  double slot, round = -1;
+  i8 bnode = -1;
+  const u8 *q = parse_uint(p + 3, &slot);
+  if (!q) return 0;
+  if (vote) {
+    if (!LIT_AT(q, "\":{\"ballot\":{\"round\":")) return 0;
+    q = parse_uint(q, &round);
+    if (!q || !LIT_AT(q, ",\"node\":\"")) return 0;
+    q = node_at(q, le, &bnode);
+    if (!q || !LIT_AT(q, "},\"value\":")) return 0;
+  } else if (!LIT_AT(q, "\":")) {
+    return 0;
+  }
+  c_mtype[row] = vote ? 1 : 2;
+  c_slot[row] = slot;
+  c_round[row] = round;
+  c_bnode[row] = bnode;
+  return q;
+}
+
 enum { K_SLOW, K_SEND, K_RECV, K_PERSIST, K_DECIDE, K_INVOKE, K_OK, K_TIMER, K_CRASH, K_RESTART };
 enum { M_NONE, M_PREPARE, M_PROMISE, M_ACCEPT, M_ACCEPTED, M_DECIDE, M_HEARTBEAT, M_CATCHUP, M_FORWARD };
 
@@ -647,13 +676,31 @@ __attribute__((export_name("scan"))) u32 scan(u32 start, u32 len) {
       } else goto slow;
       break;
     }
-    case K_PERSIST:
+    case K_PERSIST: {
       NEED(",\"vars\":{");
+      // synod's Multi-Paxos persists one variable per line: a vote `"v.S":{"ballot":B,"value":V}`
+      // or a decided batch `"d.S":V`. Their key and ballot become columns (c_mtype 1 or 2) and V
+      // is cached on its own, as in an accept; any other `vars` is one value.
+      const u8 *q = persisted_slot(p, le, row);
+      if (q) {
+        int vote = c_mtype[row] == 1;
+        q = value(q, le - (vote ? 3 : 2), le, row);
+        if (q && (vote ? LIT_AT(q, "}}}") : LIT_AT(q, "}}")) && q == le) {
+          p = q;
+          break;
+        }
+        // Another variable follows (or the value is bad): `vars` is read as one value after all.
+        // A text value() just cached is forgotten (the JavaScript side never learns of it).
+        if (c_vnew[row]) cache_len[c_vslot[row]] = 0;
+        c_mtype[row] = 0; c_slot[row] = -1; c_round[row] = -1; c_bnode[row] = -1;
+        c_vslot[row] = 255; c_vnew[row] = 0; c_vlen[row] = 0; c_vhash[row] = 0;
+      }
       p--; // the value starts at '{'
       p = value(p, le - 1, le, row);
       if (!p) goto slow;
       NEED("}");
       break;
+    }
     case K_DECIDE:
       NEED(",\"slot\":");
       UINT(c_slot[row]);
