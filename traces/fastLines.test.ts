@@ -249,6 +249,20 @@ describe('FastLines', () => {
     );
   });
 
+  test('a value followed by an optional field (a decide naming its ballot) is still the cached one', () => {
+    const h = JSON.parse(head!) as TraceHeader;
+    const batch = '[{"f":"write","key":"k1","value":7,"op":7,"client":3}]';
+    const lines = [
+      `{"kind":"send","t":1,"node":"n1","to":"n2","id":1,"msg":{"type":"accept","ballot":{"round":1,"node":"n1"},"slot":4,"value":${batch}}}`,
+      `{"kind":"decide","t":2,"node":"n1","slot":4,"value":${batch},"ballot":{"round":1,"node":"n1"}}`,
+      `{"kind":"send","t":2,"node":"n1","to":"n2","id":2,"msg":{"type":"decide","slot":4,"value":${batch},"ballot":{"round":1,"node":"n1"}}}`,
+    ];
+    const [accept, decide, message] = scanned(h, lines) as Array<Record<string, Record<string, unknown>>>;
+    expect(decide).toEqual(JSON.parse(lines[1]!));
+    expect(decide!.value === accept!.msg!.value).toBe(true);
+    expect(message!.msg!.value === accept!.msg!.value).toBe(true);
+  });
+
   test('other protocols, and node names it cannot hold, get no scanner', () => {
     const h = JSON.parse(head!) as TraceHeader;
     expect(FastLines.for({ ...h, protocol: 'paxos' }, JSON.parse)).toBeUndefined();

@@ -38,6 +38,10 @@ const MESSAGE_TYPES = [
 ] as const;
 const OPERATIONS = [undefined, 'read', 'write', 'cas'] as const;
 const TIMER_ACTIONS = [undefined, 'set', 'fire', 'cancel'] as const;
+/** Slots whose persisted `vars` are kept (a power of two). */
+const PERSISTED = 16;
+/** Values shorter than this are parsed natively (the scanner's CMIN: it caches none of them). */
+const SHORT_VALUE = 16;
 /** `c_vslot` of a row without a cached value. */
 const NO_SLOT = 255;
 /** `c_clen` of a row without a `class`. */
@@ -80,6 +84,15 @@ export class FastLines {
   readonly #mem: Buffer;
   readonly #nodes: readonly string[];
   readonly #parse: (text: string) => unknown;
+  /** The `vars` built for recent slots' persisted votes and batches (see #vars). */
+  readonly #persisted = Array.from({ length: PERSISTED }, () => ({
+    form: 0,
+    slot: -1,
+    round: -1,
+    bnode: -1,
+    value: undefined as unknown,
+    vars: {} as Record<string, unknown>,
+  }));
   /** The parsed value of each scanner cache slot (replaying its stores in row order). */
   readonly #values: unknown[] = new Array<unknown>(64).fill(undefined);
   readonly #in: number;
@@ -219,7 +232,11 @@ export class FastLines {
     const c = this.#c;
     const slot = c.vslot[r]!;
     if (slot !== NO_SLOT && c.vnew[r] === 0) return this.#values[slot];
-    const v = this.#parse(this.#string(c.voff[r]!, c.vlen[r]!));
+    const n = c.vlen[r]!;
+    // A short value (a client's number, null) is never shared: parsed natively, with no look for
+    // forbidden keys (the scanner found none in any value it passed).
+    const text = this.#string(c.voff[r]!, n);
+    const v = n < SHORT_VALUE ? JSON.parse(text) : this.#parse(text);
     if (slot !== NO_SLOT) this.#values[slot] = v;
     return v;
   }
@@ -295,13 +312,38 @@ export class FastLines {
     }
   }
 
-  /** A persist's `vars`: a vote or decided batch from its columns (c_mtype 1, 2), else the cached value. */
+  /**
+   * A persist's `vars`: a vote or decided batch from its columns (c_mtype 1, 2), else the cached
+   * value. The nodes of a cluster persist the same vote for a slot: each of the last few slots
+   * keeps the object built for it (one object per slot, as when the whole text was cached; and
+   * every slot's key, `v.<slot>`, costs V8 a new hidden class).
+   */
   #vars(r: number): Record<string, unknown> {
     const c = this.#c;
-    const form = c.mtype[r];
-    if (form === 1) return { ['v.' + c.slot[r]!]: { ballot: this.#ballot(r), value: this.#value(r) } };
-    if (form === 2) return { ['d.' + c.slot[r]!]: this.#value(r) };
-    return this.#value(r) as Record<string, unknown>;
+    const form = c.mtype[r]!;
+    if (form !== 1 && form !== 2) return this.#value(r) as Record<string, unknown>;
+    const slot = c.slot[r]!;
+    const round = c.round[r]!;
+    const bnode = c.bnode[r]!;
+    const value = this.#value(r);
+    const memo = this.#persisted[slot & (PERSISTED - 1)]!;
+    if (
+      memo.form === form &&
+      memo.slot === slot &&
+      memo.round === round &&
+      memo.bnode === bnode &&
+      memo.value === value
+    )
+      return memo.vars;
+    const vars =
+      form === 1 ? { ['v.' + slot]: { ballot: this.#ballot(r), value } } : { ['d.' + slot]: value };
+    memo.form = form;
+    memo.slot = slot;
+    memo.round = round;
+    memo.bnode = bnode;
+    memo.value = value;
+    memo.vars = vars;
+    return vars;
   }
 
   #message(r: number): unknown {

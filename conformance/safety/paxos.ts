@@ -982,7 +982,7 @@ export function createPaxosSafety(
         }
         case 'invoke':
           sawInvoke = true;
-          invoked.set(ev.op, { ...rec(line, ev), f: ev.f, key: ev.key, value: ev.value });
+          invoked.set(ev.op, { line, event: keep ? ev : undefined, f: ev.f, key: ev.key, value: ev.value });
           invokedBits.add(ev.op);
           break;
         case 'info':

@@ -489,12 +489,20 @@ INLINE const u8 *value(const u8 *p, const u8 *guess, const u8 *le, u32 row) {
   }
   const u8 *e = skip_value(p, le);
   if (!e) return 0;
-  st_miss++;
   u32 m = (u32)(e - p);
   if (!g_cache || e != guess) h = hash_bytes(p, m);
   if (g_cache && m >= CMIN && m <= CMAX) {
     u32 k = h & (CSLOTS - 1);
+    // The guess was wrong (an optional field follows the value, as a leader's decide names its
+    // ballot): the value itself may still be cached.
+    if (e != guess && cache_hash[k] == h && cache_len[k] == m && bytes_eq(p, cache_text[k], m)) {
+      st_hits++;
+      c_voff[row] = (u32)(p - inbuf); c_vlen[row] = m; c_vhash[row] = h;
+      c_vslot[row] = (u8)k; c_vnew[row] = 0;
+      return e;
+    }
     cache_hash[k] = h; cache_len[k] = m;
+    st_miss++;
     c_vslot[row] = (u8)k; c_vnew[row] = 1;
     for (u32 i = 0; i < m; i += 16) { // copy (whole 16-byte blocks; the slot has room)
 #ifdef USE_SIMD
