@@ -64,6 +64,16 @@ interface Exports {
   consumed(): number;
 }
 
+/** The `vars` built for a slot's persisted vote or batch, and the columns it was built from. */
+interface PersistedVars {
+  form: number;
+  slot: number;
+  round: number;
+  bnode: number;
+  value: unknown;
+  vars: Record<string, unknown>;
+}
+
 /** One line's place and verdict. */
 export interface ScannedLine {
   /** Offset of the line in the bytes given to {@link FastLines.scan}, and its length (no newline). */
@@ -85,13 +95,13 @@ export class FastLines {
   readonly #nodes: readonly string[];
   readonly #parse: (text: string) => unknown;
   /** The `vars` built for recent slots' persisted votes and batches (see #vars). */
-  readonly #persisted = Array.from({ length: PERSISTED }, () => ({
+  readonly #persisted = Array.from({ length: PERSISTED }, (): PersistedVars => ({
     form: 0,
     slot: -1,
     round: -1,
     bnode: -1,
-    value: undefined as unknown,
-    vars: {} as Record<string, unknown>,
+    value: undefined,
+    vars: {},
   }));
   /** The parsed value of each scanner cache slot (replaying its stores in row order). */
   readonly #values: unknown[] = new Array<unknown>(64).fill(undefined);
@@ -236,7 +246,7 @@ export class FastLines {
     // A short value (a client's number, null) is never shared: parsed natively, with no look for
     // forbidden keys (the scanner found none in any value it passed).
     const text = this.#string(c.voff[r]!, n);
-    const v = n < SHORT_VALUE ? JSON.parse(text) : this.#parse(text);
+    const v = n < SHORT_VALUE ? (JSON.parse(text) as unknown) : this.#parse(text);
     if (slot !== NO_SLOT) this.#values[slot] = v;
     return v;
   }
