@@ -69,6 +69,8 @@ interface SlotState {
   checkedValue: unknown;
   /** Whether the client-op part of those checks ran (it runs once the trace has invoked ops). */
   checkedWithOps: boolean;
+  /** Per node index: what that node did in the slot (see NodeSlot). */
+  byNode: Array<NodeSlot | undefined>;
   /** Every distinct value proposed in this slot (for validity). */
   proposed: unknown[];
   /** The first decided value, once some node decided the slot (`decidedBy` is then not -1). */
@@ -114,19 +116,29 @@ interface NodeState {
   index: number;
   promised: Vote | undefined; // highest ballot promised (value unused)
   votedBallot: Vote | undefined; // highest ballot voted
-  /** Per slot: this node's latest vote (as an acceptor). */
-  votes: Map<number, Vote>;
   /** Per ballot owned by this node: its phase 1. */
   phaseOne: Map<number, PhaseOne>;
-  /** Slots decided in this incarnation -> line. */
-  decided: Map<number, Rec>;
-  /** Slots decided in any incarnation -> value (for log-prefix). */
-  everDecided: Map<number, { value: unknown; at: Rec }>;
+  /** Restarts so far: its incarnation (what a slot's NodeSlot knows of an earlier one is stale). */
   restarts: number;
   restartAt: Rec | undefined;
   restartLine: number;
-  /** Accept value last received per (slot) and ballot, to give value-less `accepted` votes a value. */
-  lastAccept: Map<number, Vote>;
+}
+
+/**
+ * What one node did in one slot that is not settled yet. It lives in the slot's state (and goes
+ * when the slot settles) rather than in per-node maps keyed by slot: settling a slot is one delete.
+ */
+interface NodeSlot {
+  /** This node's latest vote (as an acceptor). */
+  vote: Vote | undefined;
+  /** Where it decided the slot, when in incarnation `decidedIn` (its current one: see `decidedAt`). */
+  decided: Rec | undefined;
+  decidedIn: number;
+  /** Its first decision of the slot in any incarnation (for log-prefix). */
+  ever: { value: unknown; at: Rec } | undefined;
+  /** The accept it last received, in incarnation `acceptIn`, to give value-less `accepted` votes a value. */
+  lastAccept: Vote | undefined;
+  acceptIn: number;
 }
 
 interface InvState {
@@ -192,14 +204,10 @@ export function createPaxosSafety(
       index,
       promised: undefined,
       votedBallot: undefined,
-      votes: new Map(),
       phaseOne: new Map(),
-      decided: new Map(),
-      everDecided: new Map(),
       restarts: 0,
       restartAt: undefined,
       restartLine: 0,
-      lastAccept: new Map(),
     });
     allMask = (1 << names.length) - 1; // at most MAX_NODES = 30 bits
     return index;
@@ -308,6 +316,7 @@ export function createPaxosSafety(
         proposals: [],
         checkedValue: undefined,
         checkedWithOps: false,
+        byNode: [],
         proposed: [],
         decidedValue: undefined,
         decidedBy: -1,
@@ -319,6 +328,28 @@ export function createPaxosSafety(
       slots.set(slot, s);
     }
     return s;
+  }
+
+  /** What node `i` did in slot state `s` (made on first use). */
+  function nodeSlot(s: SlotState, i: number): NodeSlot {
+    let x = s.byNode[i];
+    if (x === undefined) {
+      x = {
+        vote: undefined,
+        decided: undefined,
+        decidedIn: -1,
+        ever: undefined,
+        lastAccept: undefined,
+        acceptIn: -1,
+      };
+      s.byNode[i] = x;
+    }
+    return x;
+  }
+
+  /** Where node `n` decided the slot in its current incarnation, if it did. */
+  function decidedAt(x: NodeSlot | undefined, n: NodeState): Rec | undefined {
+    return x !== undefined && x.decidedIn === n.restarts ? x.decided : undefined;
   }
 
   /** A vote by `voter` for ballot b in `slot`: counts toward the quorum of that proposal. */
@@ -346,7 +377,7 @@ export function createPaxosSafety(
       p.voterRecs.push(at);
     }
     const n = nodes[voter] as NodeState;
-    n.votes.set(slot, { round: b.round, node: b.node, value: p.value, at });
+    nodeSlot(s, voter).vote = { round: b.round, node: b.node, value: p.value, at };
     if (
       n.votedBallot === undefined ||
       compareBallot(b.round, b.node, n.votedBallot.round, n.votedBallot.node) > 0
@@ -407,7 +438,8 @@ export function createPaxosSafety(
     let known = hasValue;
     let value: unknown = explicitValue;
     if (!hasValue) {
-      const last = acc.lastAccept.get(slot);
+      const x = slots.get(slot)?.byNode[acc.index];
+      const last = x !== undefined && x.acceptIn === acc.restarts ? x.lastAccept : undefined;
       if (last !== undefined && last.round === b.round && last.node === b.node) {
         known = true;
         value = last.value;
@@ -485,7 +517,10 @@ export function createPaxosSafety(
     }
     owner.promised = { round: b.round, node: b.node, value: undefined, at };
     const votes: Array<{ slot: number; vote: Vote }> = [];
-    for (const [slot, vote] of owner.votes) votes.push({ slot, vote });
+    for (const [slot, s] of slots) {
+      const vote = s.byNode[owner.index]?.vote;
+      if (vote !== undefined) votes.push({ slot, vote });
+    }
     addPromiser(owner, b, owner.index, votes, at);
   }
 
@@ -572,7 +607,7 @@ export function createPaxosSafety(
   function settle(slot: number, s: SlotState, line: number): void {
     if (s.decidedBy === -1) return;
     let current = 0; // nodes whose decision of this slot is in their current incarnation
-    for (const n of nodes) if (n.decided.has(slot)) current |= 1 << n.index;
+    for (const n of nodes) if (decidedAt(s.byNode[n.index], n) !== undefined) current |= 1 << n.index;
     settled.add(
       slot,
       canonicalHash(s.decidedValue),
@@ -583,13 +618,7 @@ export function createPaxosSafety(
       s.decidedMask,
     );
     slots.delete(slot);
-    for (const n of nodes) {
-      n.votes.delete(slot);
-      n.decided.delete(slot);
-      n.everDecided.delete(slot);
-      n.lastAccept.delete(slot);
-      for (const p of n.phaseOne.values()) p.votes.delete(slot);
-    }
+    for (const n of nodes) for (const p of n.phaseOne.values()) p.votes.delete(slot);
   }
 
   /** A decision for a slot every node had already decided. */
@@ -692,7 +721,8 @@ export function createPaxosSafety(
     const name = names[n.index] as string;
     // integrity
     inv.integrity.checks++;
-    const before = n.decided.get(slot);
+    const x = nodeSlot(s, n.index);
+    const before = decidedAt(x, n);
     if (before !== undefined) {
       violate('integrity', {
         message: `${name} decided slot ${slot} twice without restarting in between.`,
@@ -701,10 +731,11 @@ export function createPaxosSafety(
         window: win(before, at),
       });
     }
-    n.decided.set(slot, at);
+    x.decided = at;
+    x.decidedIn = n.restarts;
     // log-prefix
     inv['log-prefix'].checks++;
-    const ever = n.everDecided.get(slot);
+    const ever = x.ever;
     if (ever !== undefined && before === undefined && !sameJson(ever.value, value)) {
       violate('log-prefix', {
         message: `${name} decided slot ${slot} again after restarting, with a different value: its log is no longer an extension of the log it had.`,
@@ -713,7 +744,7 @@ export function createPaxosSafety(
         window: win(ever.at, n.restartAt, at),
       });
     }
-    if (ever === undefined) n.everDecided.set(slot, { value, at });
+    if (ever === undefined) x.ever = { value, at };
     // agreement
     inv.agreement.checks++;
     if (s.decidedBy === -1) {
@@ -943,12 +974,9 @@ export function createPaxosSafety(
                   at,
                 );
               } else if (!settled.has(slot)) {
-                n.lastAccept.set(slot, {
-                  round: ballot.round,
-                  node: ballot.node,
-                  value: raw.value,
-                  at,
-                });
+                const x = nodeSlot(slotOf(slot), self);
+                x.lastAccept = { round: ballot.round, node: ballot.node, value: raw.value, at };
+                x.acceptIn = n.restarts;
               }
               break;
             }
@@ -975,9 +1003,8 @@ export function createPaxosSafety(
           n.restarts++;
           n.restartAt = rec(line, ev);
           n.restartLine = line;
-          n.decided = new Map();
+          // Its decisions and received accepts of this incarnation are now of an earlier one.
           n.phaseOne = new Map();
-          n.lastAccept = new Map();
           break;
         }
         case 'invoke':
