@@ -263,6 +263,29 @@ describe('FastLines', () => {
     expect(message!.msg!.value === accept!.msg!.value).toBe(true);
   });
 
+  test('a repeated message is one object; a message differing in any field is its own', () => {
+    const h = { ...(JSON.parse(head!) as TraceHeader), protocol: 'adaptive' };
+    const batch = '[{"f":"write","key":"k1","value":7,"op":7,"client":3}]';
+    const accept = (to: string, fields: string): string =>
+      `{"kind":"send","t":1,"node":"n1","to":"${to}","id":1,"msg":{"type":"accept",${fields}}}`;
+    const base = `"ballot":{"round":1,"node":"n1"},"slot":4,"value":${batch},"class":"critical"`;
+    const variants = [
+      base.replace('"slot":4', '"slot":5'),
+      base.replace('"round":1', '"round":2'),
+      base.replace('"node":"n1"', '"node":"n2"'),
+      base.replace('"value":7', '"value":8'),
+      base.replace('critical', 'routine'),
+      base.replace(',"class":"critical"', ''),
+    ];
+    // The base message to two peers, then each variant after the base message again.
+    const lines = [accept('n2', base), accept('n3', base)];
+    for (const v of variants) lines.push(accept('n4', base), accept('n5', v));
+    const built = scanned(h, lines) as Array<{ msg: unknown }>;
+    expect(built.map((e) => JSON.stringify(e))).toEqual(lines.map((l) => JSON.stringify(JSON.parse(l))));
+    expect(built[1]!.msg === built[0]!.msg).toBe(true);
+    for (let i = 2; i < lines.length; i += 2) expect(built[i + 1]!.msg === built[i]!.msg).toBe(false);
+  });
+
   test('other protocols, and node names it cannot hold, get no scanner', () => {
     const h = JSON.parse(head!) as TraceHeader;
     expect(FastLines.for({ ...h, protocol: 'paxos' }, JSON.parse)).toBeUndefined();

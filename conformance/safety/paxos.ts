@@ -364,7 +364,7 @@ export function createPaxosSafety(
   ): void {
     if (settled.has(slot)) return; // a late vote for a decided, compacted slot: nothing to back
     const s = slotOf(slot);
-    let p = s.proposals.find((q) => q.round === b.round && q.node === b.node);
+    let p = proposalOf(s, b.round, b.node);
     if (p === undefined) {
       if (!known) return; // a vote for a value we never saw proposed: nothing to count
       p = proposal(b, value, at, false, undefined);
@@ -536,8 +536,8 @@ export function createPaxosSafety(
     // different value could only be decided against agreement, which is still checked).
     if (settled.has(slot)) return;
     const s = slotOf(slot);
-    if (!s.proposed.some((v) => sameJson(v, value))) s.proposed.push(value);
-    let p = s.proposals.find((q) => q.round === b.round && q.node === b.node);
+    if (!holdsJson(s.proposed, value)) s.proposed.push(value);
+    let p = proposalOf(s, b.round, b.node);
     inv['proposer-value'].checks++;
     if (p !== undefined && !sameJson(p.value, value)) {
       violate('proposer-value', {
@@ -680,8 +680,7 @@ export function createPaxosSafety(
   /** The validity checks of a decision; when they all pass, the slot remembers the value (SlotState.checkedValue). */
   function checkValidity(s: SlotState, slot: number, value: unknown, at: Rec, name: string): void {
     const proposed =
-      s.proposed.some((v) => sameJson(v, value)) ||
-      s.proposals.some((p) => p.fromAccept && sameJson(p.value, value));
+      holdsJson(s.proposed, value) || s.proposals.some((p) => p.fromAccept && sameJson(p.value, value));
     if (!proposed && sawProposals) {
       violate('validity', {
         message: `${name} decided a value for slot ${slot} that no proposer sent in a phase-2 accept for that slot.`,
@@ -779,12 +778,17 @@ export function createPaxosSafety(
     if (quorums !== undefined && sawProposals) {
       inv.quorum.checks++;
       noteJudged(slot);
-      const ok = s.proposals.some(
-        (p) =>
+      let ok = false;
+      for (const p of s.proposals) {
+        if (
           sameJson(p.value, value) &&
           (ballot === undefined || (p.round === ballot.round && p.node === ballot.node)) &&
-          isPhaseTwoQuorum(p, quorums),
-      );
+          isPhaseTwoQuorum(p, quorums)
+        ) {
+          ok = true;
+          break;
+        }
+      }
       if (!ok) {
         const best = s.proposals
           .filter((p) => sameJson(p.value, value))
@@ -1198,6 +1202,18 @@ function proposal(
     cls,
     q2: undefined,
   };
+}
+
+/** The slot's proposal of ballot (round, node), if any. (Loops, not callbacks: these run per event.) */
+function proposalOf(s: SlotState, round: number, node: string): Proposal | undefined {
+  for (const p of s.proposals) if (p.round === round && p.node === node) return p;
+  return undefined;
+}
+
+/** Whether `list` holds a value canonically equal to `value`. */
+function holdsJson(list: readonly unknown[], value: unknown): boolean {
+  for (const v of list) if (sameJson(v, value)) return true;
+  return false;
 }
 
 /** Most nodes a trace may have for these checks (node sets are bitmasks). */
