@@ -43,8 +43,11 @@ const OPERATIONS = [undefined, 'read', 'write', 'cas'] as const;
 const TIMER_ACTIONS = [undefined, 'set', 'fire', 'cancel'] as const;
 /** Slots whose persisted `vars` are kept (a power of two). */
 const PERSISTED = 16;
-/** Values shorter than this are parsed natively (the scanner's CMIN: it caches none of them). */
-const SHORT_VALUE = 16;
+/**
+ * Values shorter than this are parsed natively: the scanner found no forbidden key in any value
+ * it passed, and the reader's shared-array parser only splits longer texts (its MIN_LINE).
+ */
+const SHORT_VALUE = 512;
 /** `c_vslot` of a row without a cached value. */
 const NO_SLOT = 255;
 /** `c_clen` of a row without a `class`. */
@@ -267,8 +270,7 @@ export class FastLines {
     const slot = c.vslot[r]!;
     if (slot !== NO_SLOT && c.vnew[r] === 0) return this.#values[slot];
     const n = c.vlen[r]!;
-    // A short value (a client's number, null) is never shared: parsed natively, with no look for
-    // forbidden keys (the scanner found none in any value it passed).
+    // A short value (a client's number, a small batch) is parsed natively (see SHORT_VALUE).
     const text = this.#string(c.voff[r]!, n);
     const v = n < SHORT_VALUE ? (JSON.parse(text) as unknown) : this.#parse(text);
     if (slot !== NO_SLOT) this.#values[slot] = v;

@@ -129,15 +129,23 @@ interface NodeState {
  * when the slot settles) rather than in per-node maps keyed by slot: settling a slot is one delete.
  */
 interface NodeSlot {
-  /** This node's latest vote (as an acceptor). */
-  vote: Vote | undefined;
+  /** This node's latest vote (as an acceptor): its ballot, value and event (`voteAt` undefined: none). */
+  voteRound: number;
+  voteNode: string;
+  voteValue: unknown;
+  voteAt: Rec | undefined;
   /** Where it decided the slot, when in incarnation `decidedIn` (its current one: see `decidedAt`). */
   decided: Rec | undefined;
   decidedIn: number;
   /** Its first decision of the slot in any incarnation (for log-prefix). */
   ever: { value: unknown; at: Rec } | undefined;
-  /** The accept it last received, in incarnation `acceptIn`, to give value-less `accepted` votes a value. */
-  lastAccept: Vote | undefined;
+  /**
+   * The ballot and value of the accept it last received, in incarnation `acceptIn` (-1: none), to
+   * give value-less `accepted` votes a value.
+   */
+  acceptRound: number;
+  acceptNode: string;
+  acceptValue: unknown;
   acceptIn: number;
 }
 
@@ -335,11 +343,16 @@ export function createPaxosSafety(
     let x = s.byNode[i];
     if (x === undefined) {
       x = {
-        vote: undefined,
+        voteRound: 0,
+        voteNode: '',
+        voteValue: undefined,
+        voteAt: undefined,
         decided: undefined,
         decidedIn: -1,
         ever: undefined,
-        lastAccept: undefined,
+        acceptRound: 0,
+        acceptNode: '',
+        acceptValue: undefined,
         acceptIn: -1,
       };
       s.byNode[i] = x;
@@ -377,7 +390,11 @@ export function createPaxosSafety(
       p.voterRecs.push(at);
     }
     const n = nodes[voter] as NodeState;
-    nodeSlot(s, voter).vote = { round: b.round, node: b.node, value: p.value, at };
+    const x = nodeSlot(s, voter);
+    x.voteRound = b.round;
+    x.voteNode = b.node;
+    x.voteValue = p.value;
+    x.voteAt = at;
     if (
       n.votedBallot === undefined ||
       compareBallot(b.round, b.node, n.votedBallot.round, n.votedBallot.node) > 0
@@ -439,10 +456,14 @@ export function createPaxosSafety(
     let value: unknown = explicitValue;
     if (!hasValue) {
       const x = slots.get(slot)?.byNode[acc.index];
-      const last = x !== undefined && x.acceptIn === acc.restarts ? x.lastAccept : undefined;
-      if (last !== undefined && last.round === b.round && last.node === b.node) {
+      if (
+        x !== undefined &&
+        x.acceptIn === acc.restarts &&
+        x.acceptRound === b.round &&
+        x.acceptNode === b.node
+      ) {
         known = true;
-        value = last.value;
+        value = x.acceptValue;
       }
     }
     countVote(acc.index, slot, b, known, value, at);
@@ -518,8 +539,13 @@ export function createPaxosSafety(
     owner.promised = { round: b.round, node: b.node, value: undefined, at };
     const votes: Array<{ slot: number; vote: Vote }> = [];
     for (const [slot, s] of slots) {
-      const vote = s.byNode[owner.index]?.vote;
-      if (vote !== undefined) votes.push({ slot, vote });
+      const x = s.byNode[owner.index];
+      if (x?.voteAt !== undefined) {
+        votes.push({
+          slot,
+          vote: { round: x.voteRound, node: x.voteNode, value: x.voteValue, at: x.voteAt },
+        });
+      }
     }
     addPromiser(owner, b, owner.index, votes, at);
   }
@@ -966,20 +992,15 @@ export function createPaxosSafety(
             }
             case 'accept': {
               if (ballot === undefined) break;
-              const at = rec(line, ev);
               if (ev.kind === 'send') {
                 sawProposals = true;
-                onProposal(
-                  n,
-                  slot,
-                  ballot,
-                  raw.value,
-                  typeof raw.class === 'string' ? raw.class : undefined,
-                  at,
-                );
+                const cls = typeof raw.class === 'string' ? raw.class : undefined;
+                onProposal(n, slot, ballot, raw.value, cls, rec(line, ev));
               } else if (!settled.has(slot)) {
                 const x = nodeSlot(slotOf(slot), self);
-                x.lastAccept = { round: ballot.round, node: ballot.node, value: raw.value, at };
+                x.acceptRound = ballot.round;
+                x.acceptNode = ballot.node;
+                x.acceptValue = raw.value;
                 x.acceptIn = n.restarts;
               }
               break;
