@@ -11,7 +11,7 @@
 //   use the promises sent to it instead.
 // Values are compared as canonical JSON (keys in any order) by sameJson, a walk that builds nothing.
 import type { Ballot, TraceEvent, TraceHeader } from '../../traces/index.js';
-import { canonicalHash, canonicalJson, commandsIn, opsIn, sameJson } from '../commands.js';
+import { canonicalJson, commandsIn, opsIn, sameJson, valueHash } from '../commands.js';
 import { quorumsOf, type Quorums } from '../quorum.js';
 import type { InvariantResult, TraceEnd, TraceObserver, Violation } from '../types.js';
 import { SlotSchedule } from '../slotSchedule.js';
@@ -636,7 +636,7 @@ export function createPaxosSafety(
     for (const n of nodes) if (decidedAt(s.byNode[n.index], n) !== undefined) current |= 1 << n.index;
     settled.add(
       slot,
-      canonicalHash(s.decidedValue),
+      valueHash(s.decidedValue),
       line,
       s.decidedAt?.line ?? 0,
       s.decidedBy,
@@ -664,7 +664,7 @@ export function createPaxosSafety(
         window: win(at),
       });
     }
-    if (canonicalHash(value) !== settled.hash(slot)) {
+    if (valueHash(value) !== settled.hash(slot)) {
       // Every node decided the settled value: another value disagrees with all of them, and with
       // this node's own earlier decision. (Validity and quorum of the new value are not judged: the
       // slot's proposals and votes were dropped when it settled.)
