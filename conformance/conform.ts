@@ -163,7 +163,13 @@ export async function conformOne(
 ): Promise<TraceConformance> {
   const t0 = performance.now();
   let peakRss = process.memoryUsage.rss();
-  const reader = readTrace(source, { maxErrors: options.maxErrors ?? 20, shareValues: true, fast: true });
+  const reader = readTrace(source, {
+    maxErrors: options.maxErrors ?? 20,
+    shareValues: true,
+    fast: true,
+    // No observer reads persisted variables; the timeline (HTML report) shows their names.
+    omitVars: options.timeline !== true,
+  });
   let header: TraceHeader | undefined;
   let safety: TraceObserver<InvariantResult[]> | undefined;
   let metrics: TraceObserver<MetricResult[]> | undefined;

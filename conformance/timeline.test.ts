@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import type { TraceEvent, TraceHeader } from '../traces/index.js';
+import { conform } from './conform.js';
 import { createTimeline } from './timeline.js';
 
 const HEADER: TraceHeader = {
@@ -168,5 +169,14 @@ describe('createTimeline', () => {
     expect(r.events.length).toBe(200_000);
     expect(r.truncated).toBe(true);
     expect(ms).toBeLessThan(5000);
+  });
+
+  test('through conform, persisted variables are named (the reader leaves them out only without a timeline)', async () => {
+    const file = new URL('../traces/corpus/multipaxos-3-clean.ndjson', import.meta.url).pathname;
+    const r = await conform(file, { timeline: true, deterministic: true });
+    const labels = r.traces[0]!.timeline!.events.filter((e) => e[2] === 'p').map((e) => e[5]);
+    expect(labels.length).toBeGreaterThan(100);
+    expect(labels).toContain('persist round,promised');
+    expect(labels.some((l) => /^persist v\.\d+$/.test(l))).toBe(true);
   });
 });

@@ -295,7 +295,10 @@ describe('FastLines', () => {
 });
 
 describe('readTrace with fast', () => {
-  const read = async (text: string, options: { fast: boolean; maxLineBytes?: number }) => {
+  const read = async (
+    text: string,
+    options: { fast: boolean; maxLineBytes?: number; omitVars?: boolean },
+  ) => {
     const file = join(tmp, 'read.ndjson');
     writeFileSync(file, text);
     const reader = readTrace(file, { ...options, maxErrors: 1000 });
@@ -340,7 +343,38 @@ describe('readTrace with fast', () => {
       const counted = await validateTrace(file, { fast: true, maxErrors: 1000 });
       expect(counted).toEqual(await validateTrace(file, { maxErrors: 1000 }));
       expect(counted.events).toBe(slow.records.length);
+      // omitVars: the same records with persist and state variables left out, the same errors.
+      const withoutVars = slow.records.map((r) =>
+        r.event.kind === 'persist' || r.event.kind === 'state'
+          ? { ...r, event: { ...r.event, vars: {} } }
+          : r,
+      );
+      expect(withoutVars.some((r, i) => r !== slow.records[i])).toBe(true);
+      for (const fastPath of [false, true]) {
+        const omitted = await read(joined, { fast: fastPath, omitVars: true });
+        expect(omitted.errors).toEqual(slow.errors);
+        expect(JSON.stringify(omitted.records)).toBe(JSON.stringify(withoutVars));
+        const persist = omitted.records.find((r) => r.event.kind === 'persist')!.event as { vars: object };
+        expect(Object.isFrozen(persist.vars)).toBe(true);
+      }
     }
+  });
+
+  test('omitVars: a state event read by the full path, and a broken persist line still an error', async () => {
+    const [head] = traces[0]!.split('\n');
+    const text = [
+      head,
+      '{"kind":"state","t":1,"node":"n1","vars":{"x":[1,2]}}',
+      '{"kind":"persist","t":2,"node":"n1","vars":{"v.1":{"ballot":{"round":1,"node":"n1"},"value":[1]}}}',
+      '{"kind":"persist","t":3,"node":"n1","vars":[1]}',
+      '',
+    ].join('\n');
+    const r = await read(text, { fast: true, omitVars: true });
+    expect(r.records.map((x) => x.event)).toEqual([
+      { kind: 'state', t: 1, node: 'n1', vars: {} },
+      { kind: 'persist', t: 2, node: 'n1', vars: {} },
+    ]);
+    expect(r.errors.map((e) => [e.line, e.code])).toEqual([[4, 'invalid-event']]);
   });
 
   test('maxLineBytes holds for lines the scanner could build', async () => {

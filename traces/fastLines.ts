@@ -41,6 +41,9 @@ const M_DECIDE = MESSAGE_TYPES.indexOf('decide');
 const M_FORWARD = MESSAGE_TYPES.indexOf('x-forward');
 const OPERATIONS = [undefined, 'read', 'write', 'cas'] as const;
 const TIMER_ACTIONS = [undefined, 'set', 'fire', 'cancel'] as const;
+/** The `vars` of persist and state events read with the reader's `omitVars`. */
+export const EMPTY_VARS: Readonly<Record<string, unknown>> = Object.freeze({});
+
 /** Slots whose persisted `vars` are kept (a power of two). */
 const PERSISTED = 16;
 /**
@@ -110,6 +113,8 @@ export class FastLines {
   readonly #mem: Buffer;
   readonly #nodes: readonly string[];
   readonly #parse: (text: string) => unknown;
+  /** Persist events get {@link EMPTY_VARS} (the reader's `omitVars`). */
+  readonly #omitVars: boolean;
   /** The `vars` built for recent slots' persisted votes and batches (see #vars). */
   readonly #persisted = Array.from({ length: PERSISTED }, (): PersistedVars => ({
     form: 0,
@@ -158,8 +163,14 @@ export class FastLines {
     clen: Uint32Array;
   };
 
-  private constructor(x: Exports, nodes: readonly string[], parse: (text: string) => unknown) {
+  private constructor(
+    x: Exports,
+    nodes: readonly string[],
+    parse: (text: string) => unknown,
+    omitVars: boolean,
+  ) {
     this.#x = x;
+    this.#omitVars = omitVars;
     this.#nodes = nodes;
     this.#parse = parse;
     const buf = x.memory.buffer;
@@ -201,7 +212,11 @@ export class FastLines {
    * protocol other than `multipaxos` and `adaptive`, node names the scanner cannot hold, no
    * WebAssembly SIMD).
    */
-  static for(header: TraceHeader, parse: (text: string) => unknown): FastLines | undefined {
+  static for(
+    header: TraceHeader,
+    parse: (text: string) => unknown,
+    options: { omitVars?: boolean } = {},
+  ): FastLines | undefined {
     // `multipaxos` (typed messages) and `adaptive` (its untyped variant, whose accepts name a class).
     const untyped = header.protocol === 'adaptive';
     if ((header.protocol !== 'multipaxos' && !untyped) || header.nodes.length > 64) return undefined;
@@ -229,7 +244,7 @@ export class FastLines {
     }
     if (x.set_nodes(names.length) !== names.length) return undefined;
     x.set_untyped(untyped ? 1 : 0);
-    return new FastLines(x, header.nodes, parse);
+    return new FastLines(x, header.nodes, parse, options.omitVars === true);
   }
 
   /**
@@ -355,6 +370,10 @@ export class FastLines {
    * every slot's key, `v.<slot>`, costs V8 a new hidden class).
    */
   #vars(r: number): Record<string, unknown> {
+    if (this.#omitVars) {
+      this.#value(r); // its cache slot's value still changes (see #value)
+      return EMPTY_VARS;
+    }
     const c = this.#c;
     const form = c.mtype[r]!;
     if (form !== 1 && form !== 2) return this.#value(r) as Record<string, unknown>;

@@ -8,7 +8,7 @@ import { setImmediate as turn } from 'node:timers/promises';
 import { LineChecker, findForbiddenKey, mayHoldForbiddenKey } from './check.js';
 import type { TraceError } from './errors.js';
 import { columnAt, findInvalidUtf8, locateJsonError } from './lexical.js';
-import { FastLines, SCAN_CAPACITY } from './fastLines.js';
+import { EMPTY_VARS, FastLines, SCAN_CAPACITY } from './fastLines.js';
 import { SharedArrayParser } from './sharedArrays.js';
 import type { TraceEvent, TraceHeader } from './types.js';
 
@@ -40,6 +40,13 @@ export interface ReadTraceOptions {
    * events may share nested values, as with `shareValues` (default false).
    */
   fast?: boolean;
+  /**
+   * Persist and state events come with an empty, frozen `vars` object instead of their variables
+   * (the lines are checked all the same): for consumers that never read them, such as
+   * `synod conform` without its HTML report. Building a persisted vote costs about as much as the
+   * rest of its line, since every slot's variable has a name of its own (default false).
+   */
+  omitVars?: boolean;
 }
 
 /** One event of a trace and the line it is on. */
@@ -149,6 +156,7 @@ export class TraceReader implements AsyncIterable<TraceRecord> {
   readonly #onError: ((error: TraceError) => void) | undefined;
   readonly #shared: SharedArrayParser | undefined;
   readonly #wantFast: boolean;
+  readonly #omitVars: boolean;
   /** The scanner, once the header is known and allows it (`null`: it does not). */
   #fast: FastLines | null | undefined;
   readonly #checker = new LineChecker();
@@ -176,6 +184,7 @@ export class TraceReader implements AsyncIterable<TraceRecord> {
     this.#shared =
       options.shareValues === true || options.fast === true ? new SharedArrayParser() : undefined;
     this.#wantFast = options.fast === true;
+    this.#omitVars = options.omitVars === true;
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<TraceRecord> {
@@ -280,7 +289,8 @@ export class TraceReader implements AsyncIterable<TraceRecord> {
   #region(chunk: Buffer, start: number, end: number): void {
     if (this.#wantFast && this.#fast === undefined && this.header !== undefined) {
       const shared = this.#shared!;
-      this.#fast = FastLines.for(this.header, (text) => shared.parse(text)) ?? null;
+      this.#fast =
+        FastLines.for(this.header, (text) => shared.parse(text), { omitVars: this.#omitVars }) ?? null;
     }
     if (this.#fast && end + 1 - start <= SCAN_CAPACITY) {
       this.#fastRegion(this.#fast, chunk, start, end);
@@ -485,6 +495,7 @@ export class TraceReader implements AsyncIterable<TraceRecord> {
       return;
     }
     this.events++;
+    if (this.#omitVars && (kind === 'persist' || kind === 'state')) obj.vars = EMPTY_VARS;
     this.#out.push({ line, event: obj as unknown as TraceEvent });
   }
 
