@@ -336,9 +336,11 @@ describe('sources and line endings', () => {
 
   test('a reader is iterated once', async () => {
     const reader = readTrace(fixture('paxos-3.ndjson'));
-    const first = await reader[Symbol.asyncIterator]().next();
+    const it = reader[Symbol.asyncIterator]();
+    const first = await it.next();
     expect(first.done).toBe(false);
     await expect(reader[Symbol.asyncIterator]().next()).rejects.toThrow(/only once/);
+    await it.return?.(); // stopping early closes the file (else it is closed only when collected)
   });
 
   // Any split of the same bytes into chunks gives the same events and errors (carry-over, UTF-8 and
