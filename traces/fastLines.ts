@@ -51,6 +51,10 @@ const PERSISTED = 16;
  * it passed, and the reader's shared-array parser only splits longer texts (its MIN_LINE).
  */
 const SHORT_VALUE = 512;
+/** Texts up to this long (keys, classes, timer names) are looked up in FastLines.#short's table. */
+const SHORT_TEXT = 32;
+/** Entries in that table (a power of two). */
+const SHORT_TEXTS = 256;
 /** `c_vslot` of a row without a cached value. */
 const NO_SLOT = 255;
 /** `c_clen` of a row without a `class`. */
@@ -135,6 +139,10 @@ export class FastLines {
   }));
   /** Per node index: the last ballot of that node built (see #ballot). */
   readonly #lastBallot: Array<{ round: number; node: string } | undefined> = [];
+  /** Recent short texts by a hash of their bytes (see #short). */
+  readonly #shortTexts: Array<string | undefined> = new Array<string | undefined>(SHORT_TEXTS).fill(
+    undefined,
+  );
   /** The parsed value of each scanner cache slot (replaying its stores in row order). */
   readonly #values: unknown[] = new Array<unknown>(64).fill(undefined);
   readonly #in: number;
@@ -295,18 +303,46 @@ export class FastLines {
   /** The row's `class` string, or undefined. */
   #class(r: number): string | undefined {
     const n = this.#c.clen[r]!;
-    return n === NO_CLASS ? undefined : this.#string(this.#c.coff[r]!, n);
+    return n === NO_CLASS ? undefined : this.#short(this.#c.coff[r]!, n);
   }
 
   /** The row's key (a client event's) or name (a timer's). */
   #text(r: number): string {
-    return this.#string(this.#c.soff[r]!, this.#c.slen[r]!);
+    return this.#short(this.#c.soff[r]!, this.#c.slen[r]!);
   }
 
   /** Bytes of the scanned input as text (the scanner lets only printable ASCII through). */
   #string(offset: number, length: number): string {
     const off = this.#in + offset;
     return this.#mem.toString('latin1', off, off + length);
+  }
+
+  /**
+   * {@link FastLines.#string} for the short texts that recur (a client's key, a class, a timer's
+   * name): the last text seen with each small hash is given again when its bytes match, with no
+   * new string (making one from the buffer costs more than the rest of a client line).
+   */
+  #short(offset: number, length: number): string {
+    if (length > SHORT_TEXT) return this.#string(offset, length);
+    const mem = this.#mem;
+    const at = this.#in + offset;
+    let h = length;
+    for (let i = 0; i < length; i++) h = Math.imul(h ^ mem[at + i]!, 0x01000193);
+    const k = (h ^ (h >>> 15)) & (SHORT_TEXTS - 1);
+    const known = this.#shortTexts[k];
+    if (known !== undefined && known.length === length) {
+      let same = true;
+      for (let i = 0; i < length; i++) {
+        if (known.charCodeAt(i) !== mem[at + i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return known;
+    }
+    const text = this.#string(offset, length);
+    this.#shortTexts[k] = text;
+    return text;
   }
 
   #event(r: number): TraceEvent {

@@ -21,7 +21,7 @@ import {
   slotOfSeq,
   verifierFor,
 } from '../pbftMessages.js';
-import { QuorumError, quorumsOf } from '../quorum.js';
+import { QuorumAnswers, QuorumError, quorumsOf } from '../quorum.js';
 import type { Quorums } from '../quorum.js';
 import type { Distribution, MetricResult, TraceContext, TraceEnd, TraceObserver } from '../types.js';
 import { METRICS, classedName } from './catalog.js';
@@ -119,6 +119,8 @@ export class MetricsObserver implements TraceObserver<MetricResult[]> {
 
   // Slots.
   private readonly configs: SlotSchedule<Config>;
+  /** Phase-2 quorum answers by decider set (node indexes below 31 as a bitmask). */
+  private readonly answers = new QuorumAnswers();
   private readonly slots = new Map<number, SlotRec>();
   private doneBelow = 0;
   private readonly doneAbove = new Set<number>();
@@ -663,13 +665,16 @@ export class MetricsObserver implements TraceObserver<MetricResult[]> {
       const config = this.configs.at(rec.slot);
       const q = config.quorums;
       if (q === undefined || rec.deciders.length < q.minQ2) return;
-      if (
-        !q.isQ2(
-          rec.deciders.map((i) => this.names[i] as string),
-          rec.cls,
-        )
-      )
-        return;
+      let mask = 0;
+      for (const i of rec.deciders) mask = i < 31 ? mask | (1 << i) : -1;
+      const ok =
+        mask === -1
+          ? q.isQ2(
+              rec.deciders.map((i) => this.names[i] as string),
+              rec.cls,
+            )
+          : this.answers.isQ2(q, mask, this.names, rec.cls);
+      if (!ok) return;
     }
     rec.quorumReached = true;
     if (rec.opTimes !== undefined) {

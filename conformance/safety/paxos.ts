@@ -12,7 +12,7 @@
 // Values are compared as canonical JSON (keys in any order) by sameJson, a walk that builds nothing.
 import type { Ballot, TraceEvent, TraceHeader } from '../../traces/index.js';
 import { canonicalJson, commandsIn, opsIn, sameJson, valueHash } from '../commands.js';
-import { quorumsOf, type Quorums } from '../quorum.js';
+import { QuorumAnswers, namesOf, quorumsOf, type Quorums } from '../quorum.js';
 import type { InvariantResult, TraceEnd, TraceObserver, Violation } from '../types.js';
 import { SlotSchedule } from '../slotSchedule.js';
 import { SettledSlots } from './settledSlots.js';
@@ -280,6 +280,7 @@ export function createPaxosSafety(
     configs.add({ fromSlot: ev.slot, quorums, problem, line, nodes: members, key });
   }
   const keep = options.keepEvents ?? true;
+  const answers = new QuorumAnswers();
   // The message rules read Paxos messages; other protocols get the decision and client rules only.
   const messageRules = PAXOS_FAMILY.has(header.protocol);
   const slots = new Map<number, SlotState>();
@@ -495,14 +496,14 @@ export function createPaxosSafety(
     const reported = one.votes.get(slot) ?? [];
     let withVote = 0;
     for (const r of reported) withVote |= 1 << r.voter;
-    if (q.isQ1(namesOf(one.promisers & ~withVote, names))) return true;
+    if (answers.isQ1(q, one.promisers & ~withVote, names)) return true;
     for (const r of reported) {
       if (!sameJson(r.vote.value, value)) continue;
       let higher = 0;
       for (const o of reported) {
         if (compareBallot(o.vote.round, o.vote.node, r.vote.round, r.vote.node) > 0) higher |= 1 << o.voter;
       }
-      if (q.isQ1(namesOf(one.promisers & ~higher, names))) return true;
+      if (answers.isQ1(q, one.promisers & ~higher, names)) return true;
     }
     return false;
   }
@@ -525,7 +526,7 @@ export function createPaxosSafety(
   function isPhaseOneQuorum(one: PhaseOne, q: Quorums): boolean {
     const t = one.tested;
     if (t !== undefined && t.quorums === q && t.promisers === one.promisers) return t.ok;
-    const ok = q.isQ1(namesOf(one.promisers, names));
+    const ok = answers.isQ1(q, one.promisers, names);
     one.tested = { quorums: q, promisers: one.promisers, ok };
     return ok;
   }
@@ -698,7 +699,7 @@ export function createPaxosSafety(
   /** Whether the votes for `p` form a phase-2 quorum of `q` (remembered once they do: Proposal.q2). */
   function isPhaseTwoQuorum(p: Proposal, q: Quorums): boolean {
     if (p.q2 === q) return true;
-    if (!q.isQ2(namesOf(p.voters, names), p.cls)) return false;
+    if (!answers.isQ2(q, p.voters, names, p.cls)) return false;
     p.q2 = q;
     return true;
   }
@@ -1158,12 +1159,6 @@ function maskOf(names: readonly string[], index: Map<string, number>): number {
     if (i !== undefined) m |= 1 << i;
   }
   return m;
-}
-
-function namesOf(mask: number, nodes: readonly string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < nodes.length; i++) if ((mask & (1 << i)) !== 0) out.push(nodes[i] as string);
-  return out;
 }
 
 /** The number of set bits of a 32-bit mask. */
