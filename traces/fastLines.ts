@@ -51,6 +51,11 @@ const PERSISTED = 16;
  * it passed, and the reader's shared-array parser only splits longer texts (its MIN_LINE).
  */
 const SHORT_VALUE = 512;
+/** An integral number in small-integer range as an int32 (so V8 stores it unboxed), else itself. */
+function small(x: number): number {
+  return (x | 0) === x ? x | 0 : x;
+}
+
 /** Texts up to this long (keys, classes, timer names) are looked up in FastLines.#short's table. */
 const SHORT_TEXT = 32;
 /** Entries in that table (a power of two). */
@@ -349,13 +354,13 @@ export class FastLines {
     const c = this.#c;
     const nodes = this.#nodes;
     const kind = KINDS[c.kind[r]!]!;
-    const t = c.t[r]!;
+    const t = small(c.t[r]!);
     const node = nodes[c.node[r]!]!;
     switch (kind) {
       case 'send':
       case 'recv': {
         const peer = nodes[c.peer[r]!]!;
-        const id = c.id[r]!;
+        const id = small(c.id[r]!);
         const msg = this.#message(r);
         return (
           kind === 'send' ? { kind, t, node, to: peer, id, msg } : { kind, t, node, from: peer, id, msg }
@@ -372,17 +377,23 @@ export class FastLines {
       }
       case 'invoke':
       case 'ok': {
-        const e: Record<string, unknown> = {
-          kind,
-          t,
-          node,
-          process: c.num[r]!,
-          op: c.op[r]!,
-          f: OPERATIONS[c.fcode[r]!]!,
-        };
-        if (c.mtype[r] === 1) e.key = this.#text(r);
-        if (c.vlen[r]! > 0) e.value = this.#value(r);
+        const process = small(c.num[r]!);
+        const op = small(c.op[r]!);
+        const f = OPERATIONS[c.fcode[r]!]!;
+        const key = c.mtype[r] === 1 ? this.#text(r) : undefined;
+        const value = c.vlen[r]! > 0 ? this.#value(r) : undefined;
         const cls = this.#class(r);
+        // The usual shapes as literals: fields added one by one need a second store for them.
+        if (key !== undefined && cls === undefined) {
+          return (
+            value === undefined
+              ? { kind, t, node, process, op, f, key }
+              : { kind, t, node, process, op, f, key, value }
+          ) as TraceEvent;
+        }
+        const e: Record<string, unknown> = { kind, t, node, process, op, f };
+        if (key !== undefined) e.key = key;
+        if (value !== undefined) e.value = value;
         if (cls !== undefined) e.class = cls;
         return e as unknown as TraceEvent;
       }
