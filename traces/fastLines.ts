@@ -385,11 +385,9 @@ export class FastLines {
         const cls = this.#class(r);
         // The usual shapes as literals: fields added one by one need a second store for them.
         if (key !== undefined && cls === undefined) {
-          return (
-            value === undefined
-              ? { kind, t, node, process, op, f, key }
-              : { kind, t, node, process, op, f, key, value }
-          ) as TraceEvent;
+          return value === undefined
+            ? { kind, t, node, process, op, f, key }
+            : { kind, t, node, process, op, f, key, value };
         }
         const e: Record<string, unknown> = { kind, t, node, process, op, f };
         if (key !== undefined) e.key = key;
