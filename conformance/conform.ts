@@ -177,7 +177,7 @@ export async function conformOne(
   let lastTime = 0;
   let events = 0;
   let nextProgress = 0;
-  for await (const batch of reader.batches()) {
+  for await (const batch of reader.eventBatches()) {
     if (header === undefined) {
       header = reader.header;
       if (header === undefined) continue;
@@ -187,15 +187,16 @@ export async function conformOne(
         timeline = createTimeline({ header }, { maxEvents: options.timelineMaxEvents ?? 200_000 });
       }
     }
-    for (let i = 0; i < batch.length; i++) {
-      const r = batch[i] as { line: number; event: TraceEvent };
-      const ev = r.event;
+    const { events: evs, lines } = batch;
+    for (let i = 0; i < evs.length; i++) {
+      const ev = evs[i] as TraceEvent;
+      const line = lines[i] as number;
       if (ev.t !== undefined && ev.t > lastTime) lastTime = ev.t;
-      safety?.event(ev, r.line);
-      metrics?.event(ev, r.line);
-      timeline?.event(ev, r.line);
+      safety?.event(ev, line);
+      metrics?.event(ev, line);
+      timeline?.event(ev, line);
     }
-    events += batch.length;
+    events += evs.length;
     if (events >= nextProgress) {
       nextProgress = events + 250_000;
       const rss = process.memoryUsage.rss();

@@ -17,4 +17,4 @@ export type { TraceError, TraceErrorCode } from './errors.js';
 export { TraceWriter, TraceWriteError, stringifyTraceLine } from './TraceWriter.js';
 export type { LineSink, TraceWriterOptions } from './TraceWriter.js';
 export { TraceReader, readTrace, validateTrace } from './read.js';
-export type { ReadTraceOptions, TraceRecord, TraceSource, TraceValidation } from './read.js';
+export type { EventBatch, ReadTraceOptions, TraceRecord, TraceSource, TraceValidation } from './read.js';

@@ -10,7 +10,7 @@ import { runInNewContext } from 'node:vm';
 import { fc, test as fcTest } from '@fast-check/vitest';
 import { afterAll, describe, expect, test } from 'vitest';
 import { formatTraceError, type TraceError } from './errors.js';
-import { readTrace, validateTrace, type TraceValidation } from './read.js';
+import { readTrace, validateTrace, type TraceRecord, type TraceValidation } from './read.js';
 import { TraceWriter } from './TraceWriter.js';
 import type { TraceHeader } from './types.js';
 
@@ -331,6 +331,23 @@ describe('sources and line endings', () => {
       const closed = new Promise((done) => writer.on('close', done));
       expect(await read(fifo)).toEqual(fromFile);
       await closed;
+    }
+  });
+
+  test('eventBatches: the events of batches() and their lines, as two arrays', async () => {
+    for (const fast of [false, true]) {
+      const records: TraceRecord[] = [];
+      for await (const b of readTrace(fixture('paxos-3.ndjson'), { fast }).batches()) records.push(...b);
+      const events: unknown[] = [];
+      const lines: number[] = [];
+      for await (const b of readTrace(fixture('paxos-3.ndjson'), { fast }).eventBatches()) {
+        expect(b.lines.length).toBe(b.events.length);
+        events.push(...b.events);
+        lines.push(...b.lines);
+      }
+      expect(records.length).toBeGreaterThan(10);
+      expect(events).toEqual(records.map((r) => r.event));
+      expect(lines).toEqual(records.map((r) => r.line));
     }
   });
 
