@@ -475,13 +475,24 @@ __attribute__((export_name("stat_miss"))) u32 stat_miss(void) { return st_miss; 
 
 // Value at p whose text, in the writer's form, ends at `guess` (the template's suffix follows it).
 // Returns its end (0: invalid); writes offset, length and hash.
+static u32 last_k = CSLOTS; // the cache slot of the last value found or stored (CSLOTS: none)
 INLINE const u8 *value(const u8 *p, const u8 *guess, const u8 *le, u32 row) {
   u32 n = (u32)(guess - p), h;
   if (g_cache && n >= CMIN && n <= CMAX) {
+    // Lines repeat the value of the line before (a broadcast, its receipts, the votes): compared
+    // with that one first, without hashing.
+    u32 k0 = last_k;
+    if (k0 < CSLOTS && cache_len[k0] == n && bytes_eq(p, cache_text[k0], n)) {
+      st_hits++;
+      c_voff[row] = (u32)(p - inbuf); c_vlen[row] = n; c_vhash[row] = cache_hash[k0];
+      c_vslot[row] = (u8)k0; c_vnew[row] = 0;
+      return guess;
+    }
     h = hash_bytes(p, n);
     u32 k = h & (CSLOTS - 1);
     if (cache_hash[k] == h && cache_len[k] == n && bytes_eq(p, cache_text[k], n)) {
       st_hits++;
+      last_k = k;
       c_voff[row] = (u32)(p - inbuf); c_vlen[row] = n; c_vhash[row] = h;
       c_vslot[row] = (u8)k; c_vnew[row] = 0;
       return guess;
@@ -497,11 +508,13 @@ INLINE const u8 *value(const u8 *p, const u8 *guess, const u8 *le, u32 row) {
     // ballot): the value itself may still be cached.
     if (e != guess && cache_hash[k] == h && cache_len[k] == m && bytes_eq(p, cache_text[k], m)) {
       st_hits++;
+      last_k = k;
       c_voff[row] = (u32)(p - inbuf); c_vlen[row] = m; c_vhash[row] = h;
       c_vslot[row] = (u8)k; c_vnew[row] = 0;
       return e;
     }
     cache_hash[k] = h; cache_len[k] = m;
+    last_k = k;
     st_miss++;
     c_vslot[row] = (u8)k; c_vnew[row] = 1;
     for (u32 i = 0; i < m; i += 16) { // copy (whole 16-byte blocks; the slot has room)
