@@ -2,30 +2,10 @@
 // them into exit codes (150 for bad input, 255 for a bug in synod).
 
 import { readFileSync } from 'node:fs';
-import { checkCommand } from './commands/check.js';
-import { conformCommand } from './commands/conform.js';
-import { initCommand } from './commands/init.js';
-import { lintCommand } from './commands/lint.js';
-import { quorumsCommand } from './commands/quorums.js';
-import { simulateCommand } from './commands/simulate.js';
-import { tlcCommand } from './commands/tlc.js';
-import { traceCommand } from './commands/trace.js';
-import type { Command } from './Command.js';
+import { COMMANDS } from './registry.js';
 import { ExitCode, UsageError } from './errors.js';
 import type { Io } from './io.js';
 import { style } from './render/style.js';
-
-/** Every command, in the order `synod --help` lists them. */
-export const commands: readonly Command[] = [
-  checkCommand,
-  conformCommand,
-  initCommand,
-  lintCommand,
-  quorumsCommand,
-  simulateCommand,
-  tlcCommand,
-  traceCommand,
-];
 
 /** The package version, read from package.json (next to dist/ when built, one level up from source). */
 export function version(): string {
@@ -44,14 +24,14 @@ export function version(): string {
 }
 
 function topHelp(): string {
-  const width = Math.max(...commands.map((c) => c.name.length));
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
   return [
     'synod: make consensus protocols verifiable',
     '',
     'Usage: synod <command> [options]',
     '',
     'Commands:',
-    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     'Options:',
     '  -h, --help     show help (also: synod <command> --help)',
@@ -81,13 +61,14 @@ export async function main(argv: string[], io: Io): Promise<number> {
       io.out(`${version()}\n`);
       return ExitCode.ok;
     }
-    const command = commands.find((c) => c.name === first);
-    if (command === undefined) {
+    const entry = COMMANDS.find((c) => c.name === first);
+    if (entry === undefined) {
       throw new UsageError(
         'E_COMMAND',
-        `unknown command ${JSON.stringify(first)} (commands: ${commands.map((c) => c.name).join(', ')})`,
+        `unknown command ${JSON.stringify(first)} (commands: ${COMMANDS.map((c) => c.name).join(', ')})`,
       );
     }
+    const command = await entry.load();
     if (rest.includes('--help') || rest.includes('-h')) {
       io.out(command.help());
       return ExitCode.ok;

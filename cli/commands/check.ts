@@ -21,6 +21,7 @@ import { findSpec, specs, type ShippedSpec } from '../../spec/index.js';
 import { basename } from 'node:path';
 import { intArg, onePositional, parseCommandArgs } from '../args.js';
 import type { Command } from '../Command.js';
+import { summaryOf } from '../registry.js';
 import { ExitCode, UsageError } from '../errors.js';
 import type { Io } from '../io.js';
 import { userError, pathJson, progressLine, renderPath, renderResult, stateView } from '../render/check.js';
@@ -476,7 +477,7 @@ async function run(args: string[], io: Io): Promise<number> {
 
 export const checkCommand: Command = {
   name: NAME,
-  summary: 'model-check a shipped spec (paxos, adaptive) or your own model file over all interleavings',
+  summary: summaryOf(NAME),
   help,
   run,
 };

@@ -15,6 +15,7 @@ import {
 } from '../../conformance/reports/index.js';
 import { intArg, parseCommandArgs } from '../args.js';
 import type { Command } from '../Command.js';
+import { summaryOf } from '../registry.js';
 import { UsageError } from '../errors.js';
 import type { Io } from '../io.js';
 import { version } from '../main.js';
@@ -221,7 +222,7 @@ async function run(args: string[], io: Io): Promise<number> {
 /** The `conform` command. */
 export const conformCommand: Command = {
   name: NAME,
-  summary: 'check recorded traces for safety, measure liveness and recovery, write reports',
+  summary: summaryOf(NAME),
   help,
   run,
 };

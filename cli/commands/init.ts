@@ -5,6 +5,7 @@ import { relative } from 'node:path';
 import { scaffoldModel, specs } from '../../spec/index.js';
 import { parseCommandArgs } from '../args.js';
 import type { Command } from '../Command.js';
+import { summaryOf } from '../registry.js';
 import { ExitCode, UsageError } from '../errors.js';
 import type { Io } from '../io.js';
 import { style } from '../render/style.js';
@@ -75,7 +76,7 @@ function run(args: string[], io: Io): Promise<number> {
 
 export const initCommand: Command = {
   name: NAME,
-  summary: 'scaffold your own model (and a test) from a shipped spec',
+  summary: summaryOf(NAME),
   help,
   run,
 };

@@ -7,6 +7,7 @@ import { isAbsolute, relative } from 'node:path';
 import { isLintableFile, lintModel, lintRules, type LintFinding } from '../../model-check/index.js';
 import { parseCommandArgs } from '../args.js';
 import type { Command } from '../Command.js';
+import { summaryOf } from '../registry.js';
 import { ExitCode, UsageError } from '../errors.js';
 import type { Io } from '../io.js';
 import { style, type Style } from '../render/style.js';
@@ -119,7 +120,7 @@ function run(args: string[], io: Io): Promise<number> {
 
 export const lintCommand: Command = {
   name: NAME,
-  summary: "check a model's source for nondeterminism, state mutation and unordered iteration",
+  summary: summaryOf(NAME),
   help,
   run,
 };

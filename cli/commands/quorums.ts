@@ -15,6 +15,7 @@ import {
 } from '../../quorums/index.js';
 import { intArg, parseCommandArgs } from '../args.js';
 import type { Command } from '../Command.js';
+import { summaryOf } from '../registry.js';
 import { ExitCode, UsageError } from '../errors.js';
 import type { Io } from '../io.js';
 import { style } from '../render/style.js';
@@ -239,7 +240,7 @@ function quote(text: string): string {
 /** The `quorums` command. */
 export const quorumsCommand: Command = {
   name: NAME,
-  summary: 'check that phase-1 and phase-2 quorums intersect, and their fault tolerance',
+  summary: summaryOf(NAME),
   help,
   run,
 };

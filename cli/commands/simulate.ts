@@ -26,6 +26,7 @@ import {
 import { TraceWriter, type QuorumSystem } from '../../traces/index.js';
 import { intArg, parseCommandArgs } from '../args.js';
 import type { Command } from '../Command.js';
+import { summaryOf } from '../registry.js';
 import { ExitCode, UsageError } from '../errors.js';
 import type { Io } from '../io.js';
 import { progressLine, renderExplore, renderResult } from '../render/simulate.js';
@@ -823,7 +824,7 @@ function renderClasses(
 
 export const simulateCommand: Command = {
   name: NAME,
-  summary: 'run protocol nodes in the deterministic fault simulator (virtual time, seeded)',
+  summary: summaryOf(NAME),
   help: () => help(shippedProtocols()),
   run,
 };

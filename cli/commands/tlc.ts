@@ -7,6 +7,7 @@ import { extname, relative, resolve } from 'node:path';
 import { runTlc, type TlcReport } from '../../model-check/index.js';
 import { intArg, onePositional, parseCommandArgs } from '../args.js';
 import type { Command } from '../Command.js';
+import { summaryOf } from '../registry.js';
 import { ExitCode, UsageError } from '../errors.js';
 import type { Io } from '../io.js';
 import { style } from '../render/style.js';
@@ -210,7 +211,7 @@ async function run(args: string[], io: Io): Promise<number> {
 
 export const tlcCommand: Command = {
   name: NAME,
-  summary: 'run TLC on a TLA+ spec and print its result in synod format',
+  summary: summaryOf(NAME),
   help,
   run,
 };

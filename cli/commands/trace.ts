@@ -6,6 +6,7 @@ import { formatTraceError, validateTrace } from '../../traces/index.js';
 import type { TraceValidation } from '../../traces/index.js';
 import { intArg, parseCommandArgs } from '../args.js';
 import type { Command } from '../Command.js';
+import { summaryOf } from '../registry.js';
 import { ExitCode, UsageError } from '../errors.js';
 import type { Io } from '../io.js';
 import { style } from '../render/style.js';
@@ -86,7 +87,7 @@ async function run(args: string[], io: Io): Promise<number> {
 /** The `trace` command. */
 export const traceCommand: Command = {
   name: NAME,
-  summary: 'validate trace files against the synod-trace format',
+  summary: summaryOf(NAME),
   help,
   run,
 };
