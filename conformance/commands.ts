@@ -16,7 +16,8 @@ export function opsIn(value: unknown): number[] {
   return op === undefined ? [] : [op];
 }
 
-function opOf(v: unknown): number | undefined {
+/** The client operation id of one command (its integer `op` field), or undefined. */
+export function opOf(v: unknown): number | undefined {
   if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
     const op = (v as { op?: unknown }).op;
     if (typeof op === 'number' && Number.isInteger(op)) return op;

@@ -11,7 +11,7 @@ import type {
   SendEvent,
   TraceEvent,
 } from '../../traces/index.js';
-import { canonicalJson, opsIn } from '../commands.js';
+import { canonicalJson, commandsIn, opOf } from '../commands.js';
 import {
   byzantineOf,
   digestOf,
@@ -623,15 +623,18 @@ export class MetricsObserver implements TraceObserver<MetricResult[]> {
       this.failoverFrom = NaN;
     }
     if (this.pending.size === 0) return;
-    const ops = opsIn(value);
-    if (ops.length > 0) {
-      for (const op of ops) {
-        const p = this.pending.get(op);
-        if (p === undefined) continue;
-        this.pending.delete(op);
-        this.link(rec, p, t);
-      }
-    } else if (value !== undefined && value !== null) {
+    // The ops the value carries (opsIn, without making the list).
+    let carriesOps = false;
+    for (const cmd of commandsIn(value)) {
+      const op = opOf(cmd);
+      if (op === undefined) continue;
+      carriesOps = true;
+      const p = this.pending.get(op);
+      if (p === undefined) continue;
+      this.pending.delete(op);
+      this.link(rec, p, t);
+    }
+    if (!carriesOps && value !== undefined && value !== null) {
       // Values without op ids (e.g. single-decree Paxos): the first pending invoke of an equal value.
       const canon = canonicalJson(value);
       for (const p of this.pending.values()) {

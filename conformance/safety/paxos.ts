@@ -11,7 +11,7 @@
 //   use the promises sent to it instead.
 // Values are compared as canonical JSON (keys in any order) by sameJson, a walk that builds nothing.
 import type { Ballot, TraceEvent, TraceHeader } from '../../traces/index.js';
-import { canonicalJson, commandsIn, opsIn, sameJson, valueHash } from '../commands.js';
+import { canonicalJson, commandsIn, opOf, opsIn, sameJson, valueHash } from '../commands.js';
 import { QuorumAnswers, namesOf, quorumsOf, type Quorums } from '../quorum.js';
 import type { InvariantResult, TraceEnd, TraceObserver, Violation } from '../types.js';
 import { SlotSchedule } from '../slotSchedule.js';
@@ -851,7 +851,7 @@ export function createPaxosSafety(
       const s = slots.get(appliedUpTo);
       if (s === undefined || s.decidedBy === -1) return;
       for (const cmd of commandsIn(s.decidedValue)) {
-        const op = opsIn(cmd)[0];
+        const op = opOf(cmd);
         if (op === undefined) continue;
         if (appliedBits.has(op)) continue; // a duplicate: applied once, at its first slot
         appliedBits.add(op);
