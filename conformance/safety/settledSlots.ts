@@ -68,6 +68,9 @@ export class SettledSlots {
   #places = 0;
   readonly #maxResident: number;
   #file: { fd: number; dir: string | undefined } | undefined;
+  /** The page found last, and its number (it may be written out since: see #keep). */
+  #lastK = -1;
+  #last: SettledPage | undefined;
   /** Set when the file could not be written: from then on every page stays in memory. */
   #noFile = false;
 
@@ -83,9 +86,16 @@ export class SettledSlots {
 
   #page(slot: number): SettledPage | undefined {
     const k = Math.floor(slot / PAGE);
+    // Most questions are about the page of the one before (events name nearby slots).
+    if (k === this.#lastK && this.#last !== undefined) {
+      this.#last.used = true;
+      return this.#last;
+    }
     const p = this.#pages.get(k);
     if (p !== undefined) {
       p.used = true;
+      this.#lastK = k;
+      this.#last = p;
       return p;
     }
     return this.#spilled.size > 0 && this.#spilled.has(k) ? this.#load(k) : undefined;
@@ -156,6 +166,7 @@ export class SettledSlots {
   /** Removes the file; pages written out are gone from then on. */
   close(): void {
     this.#spilled.clear();
+    this.#last = undefined;
     const f = this.#file;
     if (f === undefined) return;
     this.#file = undefined;
@@ -205,6 +216,7 @@ export class SettledSlots {
       return;
     }
     this.#pages.delete(out);
+    if (out === this.#lastK) this.#last = undefined;
     this.#spilled.set(out, place);
     ring[this.#hand] = k;
     this.#hand++;
