@@ -1,6 +1,7 @@
 // How client operations meet the log: a decided value is one command or a batch (an array) of
 // commands, and a command names the client operation it carries with an integer `op` field (the
 // `op` of the client's `invoke`). These helpers find those ids and compare values canonically.
+import { fmix } from '../model-check/fingerprint.js';
 
 /** The client operation ids carried by a decided (or proposed) value, in order; empty when none. */
 export function opsIn(value: unknown): number[] {
@@ -97,15 +98,6 @@ const TAG_NUMBER = 0x3c6ef372;
 const TAG_STRING = 0x7f4a7c15;
 const TAG_ARRAY = 0x5bd1e995;
 const TAG_OBJECT = 0x68e31da4;
-
-/** A 32-bit finalizer (murmur3's): spreads every input bit over the result. */
-function fmix(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return h ^ (h >>> 16);
-}
 
 function hashOf(v: unknown): number {
   switch (typeof v) {

@@ -52,8 +52,8 @@ const T_MAP = 0x61c88647;
 const T_OBJECT = 0x4cf5ad43;
 const T_BYTES = 0x1656667b;
 
-/** murmur3's 32-bit finalizer: a bijective avalanche of one word. */
-function fmix(h: number): number {
+/** murmur3's 32-bit finalizer: a bijective avalanche of one word (also conformance's value hash). */
+export function fmix(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
