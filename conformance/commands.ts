@@ -64,7 +64,7 @@ export function canonicalJson(value: unknown): string {
   return `${out}}`;
 }
 
-/** FNV-1a over the UTF-16 units of a string: a 32-bit fingerprint (of a settled value, a digest). */
+/** FNV-1a over the UTF-16 units of a string: a 32-bit fingerprint (of a PBFT digest). */
 export function hash32(text: string): number {
   return fnv(FNV_OFFSET, text) | 0;
 }

@@ -280,17 +280,25 @@ export class FastLines {
         line.offset = c.loff[r]!;
         line.length = c.llen[r]!;
         line.valid = c.kind[r] !== 0;
-        if (build) line.event = line.valid ? this.#event(r) : this.#slow(r);
+        if (build) {
+          if (line.valid) line.event = this.#event(r);
+          else {
+            line.event = undefined;
+            this.#keepValue(r);
+          }
+        }
         if (!each(line)) return;
       }
       from = x.consumed();
     }
   }
 
-  /** A line for the full path; its value, if the scanner kept one, still becomes the slot's. */
-  #slow(r: number): undefined {
+  /**
+   * For a row whose value is not used (a line for the full path, `vars` left out): a value the
+   * scanner kept still becomes its cache slot's, with no parse of one it did not keep.
+   */
+  #keepValue(r: number): void {
     if (this.#c.vnew[r] === 1) this.#value(r);
-    return undefined;
   }
 
   #value(r: number): unknown {
@@ -416,7 +424,7 @@ export class FastLines {
    */
   #vars(r: number): Record<string, unknown> {
     if (this.#omitVars) {
-      this.#value(r); // its cache slot's value still changes (see #value)
+      this.#keepValue(r);
       return EMPTY_VARS;
     }
     const c = this.#c;

@@ -196,9 +196,7 @@ export class TraceReader implements AsyncIterable<TraceRecord> {
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<TraceRecord> {
-    for await (const b of this.eventBatches()) {
-      for (let i = 0; i < b.events.length; i++) yield { line: b.lines[i]!, event: b.events[i]! };
-    }
+    for await (const batch of this.batches()) yield* batch;
   }
 
   /** The valid events in batches (one per chunk read): cheaper than one promise per event. */
