@@ -5,6 +5,7 @@
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { LineChecker, findForbiddenKey } from './check.js';
 import { formatTraceError, type TraceError } from './errors.js';
+import { JsonArena } from './jsonArena.js';
 import { EVENT_KINDS, traceSchema } from './schema.js';
 import type { TraceEvent, TraceHeader, TraceLine } from './types.js';
 
@@ -34,6 +35,12 @@ export interface TraceWriterOptions {
    */
   reuseMessages?: boolean;
 }
+
+/**
+ * What {@link TraceWriter.messageText} returns for a message: its text, or for a file the number of
+ * its bytes in the writer's ring. Opaque: pass it back to the same writer.
+ */
+export type MessageText = string | number;
 
 /** Misuse of the writer, or (with `validate`) a line that breaks the schema. */
 export class TraceWriteError extends Error {
@@ -78,6 +85,7 @@ function json(v: unknown, key: string): string {
     return '' + v;
   }
   if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (v === null) return 'null';
   const s = JSON.stringify(v) as string | undefined;
   if (s === undefined) throw new TraceWriteError(`field "${key}": a ${typeof v} is not JSON`);
   return s;
@@ -139,6 +147,9 @@ const CLIENT_HEADS = {
   fail: piece('{"kind":"fail","t":'),
   info: piece('{"kind":"info","t":'),
 } as const;
+
+/** Times in whole microseconds below this (2^31 ms) are written digit by digit. */
+const MAX_MICROS = 2 ** 31 * 1000;
 
 /** `.001` .. `.999` without trailing zeros (index: thousandths), and '' for 0. */
 const THOUSANDTHS: readonly string[] = Array.from({ length: 1000 }, (_, i) =>
@@ -407,11 +418,12 @@ export class TraceWriter {
   #messages: TextCache | undefined;
   /** File sinks: lines are encoded into this buffer, written out when it holds `bufferSize` bytes. */
   readonly #bytes: Buffer | undefined;
+  /** File sinks: the values of the fast paths are written as bytes here (`#bytes` is its `mem`). */
+  readonly #arena: JsonArena | undefined;
+  /** The size of the line part of `#bytes` (a ring for values follows it). */
+  readonly #cap: number = 0;
   #pos = 0;
   #lines = 0;
-  /** The last time written and its text: every line of one step has the same time. */
-  #lastT = NaN;
-  #lastTText = '';
   /** Line sinks: the fast paths' line so far. */
   #acc = '';
   #state: 'new' | 'open' | 'closed' = 'new';
@@ -434,7 +446,12 @@ export class TraceWriter {
     this.#bufferSize = bufferSize;
     this.#checker = options.validate === true ? new LineChecker() : undefined;
     this.#messages = options.reuseMessages === true ? new TextCache() : undefined;
-    if (this.#fd !== undefined) this.#bytes = Buffer.allocUnsafe(Math.max(bufferSize, 1 << 12) + (1 << 12));
+    if (this.#fd !== undefined) {
+      this.#cap = Math.max(bufferSize, 1 << 12) + (1 << 12);
+      this.#arena = new JsonArena(this.#cap);
+      this.#arena.remember = this.#messages !== undefined;
+      this.#bytes = this.#arena.mem;
+    }
   }
 
   /**
@@ -444,6 +461,7 @@ export class TraceWriter {
    */
   assumeImmutable(): void {
     this.#messages ??= new TextCache();
+    if (this.#arena !== undefined) this.#arena.remember = true;
   }
 
   /** Lines written so far (header included). */
@@ -485,22 +503,25 @@ export class TraceWriter {
   // `event()`.
 
   /**
-   * The JSON text of a message, for {@link TraceWriter.send} and {@link TraceWriter.recv}: a
-   * producer that writes one message several times (a broadcast, its receives) serializes it once.
-   * The producer keeps the text: the writer's cache (`reuseMessages`) does not (it does keep the
-   * texts of the arrays inside), so that it holds values written again, not every message.
+   * A message's JSON made once, for {@link TraceWriter.send} and {@link TraceWriter.recv}: a
+   * producer that writes one message several times (a broadcast, its receives) serializes it once
+   * and passes what this returns with each. For a file, that is usually the number of its bytes in
+   * the writer's ring (written there with no string made, see traces/jsonArena.ts); when the ring
+   * has come round to them by the time a line needs them, the line writes `msg` again. The
+   * producer keeps it: the writer's cache (`reuseMessages`) does not keep messages (it does keep
+   * the arrays inside), so that it holds values written again, not every message.
    */
-  messageText(msg: unknown): string | undefined {
-    return msg === undefined || this.#checker !== undefined
-      ? undefined
-      : cachedJson(msg, 'msg', this.#messages, false);
+  messageText(msg: unknown): MessageText | undefined {
+    if (msg === undefined || this.#checker !== undefined) return undefined;
+    const e = this.#arena?.put(msg) ?? -1;
+    return e >= 0 ? e : cachedJson(msg, 'msg', this.#messages, false);
   }
 
   /**
-   * Writes `{ kind: 'send', t, node, to, id, msg }`; `text`, when given, is `msg`'s text from
-   * {@link TraceWriter.messageText}.
+   * Writes `{ kind: 'send', t, node, to, id, msg }`; `text`, when given, is what
+   * {@link TraceWriter.messageText} returned for `msg`.
    */
-  send(t: number, node: string, to: string, id: number, msg: unknown, text?: string): void {
+  send(t: number, node: string, to: string, id: number, msg: unknown, text?: MessageText): void {
     if (text === undefined && (this.#checker !== undefined || msg === undefined)) {
       this.event({ kind: 'send', t, node, to, id, msg } as TraceEvent);
       return;
@@ -509,7 +530,7 @@ export class TraceWriter {
   }
 
   /** Writes `{ kind: 'recv', t, node, from, id, msg }`; `text` as for {@link TraceWriter.send}. */
-  recv(t: number, node: string, from: string, id: number, msg: unknown, text?: string): void {
+  recv(t: number, node: string, from: string, id: number, msg: unknown, text?: MessageText): void {
     if (text === undefined && (this.#checker !== undefined || msg === undefined)) {
       this.event({ kind: 'recv', t, node, from, id, msg } as TraceEvent);
       return;
@@ -526,20 +547,25 @@ export class TraceWriter {
     other: string,
     id: number,
     msg: unknown,
-    text: string | undefined,
+    text: MessageText | undefined,
   ): void {
     this.#open();
     // Every text that can throw is made before the first piece is written.
     const time = this.#time(t);
     const idText = this.#intText(id, 'id');
-    const msgText = text ?? cachedJson(msg, 'msg', this.#messages);
+    const body =
+      typeof text === 'string'
+        ? text
+        : text !== undefined && this.#arena !== undefined && this.#arena.start(text) >= 0
+          ? text
+          : this.#json(msg, 'msg');
     this.#head(head, time, node);
     this.#piece(peerKey);
     this.#quoted(other);
     this.#piece(P.id);
     this.#number(idText, id);
     this.#piece(P.msg);
-    this.#raw(msgText);
+    this.#emit(body);
     this.#endLine(P.end);
   }
 
@@ -551,13 +577,16 @@ export class TraceWriter {
     }
     this.#open();
     const time = this.#time(t);
-    const afterText = after === undefined ? undefined : json(after, 'after');
+    const afterTime = after === undefined ? undefined : this.#millis(after, 'after');
     this.#head(P.timer, time, node);
     this.#piece(P.name);
     this.#quoted(name);
     this.#piece(P.action);
     this.#quoted(action);
-    this.#optional(P.after, afterText);
+    if (afterTime !== undefined) {
+      this.#piece(P.after);
+      this.#writeTime(afterTime);
+    }
     this.#endLine(P.end);
   }
 
@@ -569,6 +598,14 @@ export class TraceWriter {
     }
     this.#open();
     const time = this.#time(t);
+    const e = this.#arena?.put(vars) ?? -1;
+    if (e >= 0) {
+      this.#head(P.persist, time, node);
+      this.#piece(P.vars);
+      this.#copy(e);
+      this.#endLine(P.end);
+      return;
+    }
     // A node's persisted variables are mostly a fresh object each time: not kept, and written in
     // pieces (see jsonPieces), collected in a fresh array per line (a `toJSON` in `vars` may write
     // to this writer while it is built).
@@ -593,14 +630,18 @@ export class TraceWriter {
     this.#open();
     const time = this.#time(t);
     const slotText = this.#intText(slot, 'slot');
-    const valueText = cachedJson(value, 'value', this.#messages);
-    const ballotText = ballot === undefined ? undefined : cachedJson(ballot, 'ballot', this.#messages);
+    let valueJson = this.#json(value, 'value');
+    const ballotJson = ballot === undefined ? undefined : this.#json(ballot, 'ballot');
+    if (ballotJson !== undefined) valueJson = this.#still(valueJson, value, 'value');
     this.#head(P.decide, time, node);
     this.#piece(P.slot);
     this.#number(slotText, slot);
     this.#piece(P.value);
-    this.#raw(valueText);
-    this.#optional(P.ballot, ballotText);
+    this.#emit(valueJson);
+    if (ballotJson !== undefined) {
+      this.#piece(P.ballot);
+      this.#emit(ballotJson);
+    }
     this.#endLine(P.end);
   }
 
@@ -630,11 +671,14 @@ export class TraceWriter {
     const time = this.#time(t);
     const processText = this.#intText(process, 'process');
     const opText = this.#intText(op, 'op');
-    const keyText = key === undefined ? undefined : this.#field(key, 'key');
-    const valueText = value === undefined ? undefined : this.#intText(value, 'value');
-    const errorText = withError && error !== undefined ? this.#field(error, 'error') : undefined;
+    let keyJson = key === undefined || typeof key === 'string' ? undefined : this.#json(key, 'key');
+    let valueJson = value === undefined || smallInt(value) ? undefined : this.#json(value, 'value');
+    const errorJson = withError && error !== undefined ? this.#json(error, 'error') : undefined;
+    // A later value's bytes may have taken the ring's room of an earlier one's (huge values only).
+    if (valueJson !== undefined || errorJson !== undefined) keyJson = this.#still(keyJson, key, 'key');
+    if (errorJson !== undefined) valueJson = this.#still(valueJson, value, 'value');
     this.#piece(CLIENT_HEADS[kind]);
-    this.#raw(time);
+    this.#writeTime(time);
     if (node !== undefined) {
       this.#piece(P.node);
       this.#quoted(node);
@@ -645,17 +689,66 @@ export class TraceWriter {
     this.#number(opText, op as number);
     this.#piece(P.f);
     this.#quoted(f);
-    this.#optional(P.key, keyText);
+    if (key !== undefined) {
+      this.#piece(P.key);
+      if (keyJson === undefined) this.#quoted(key as string);
+      else this.#emit(keyJson);
+    }
     if (value !== undefined) {
       this.#piece(P.value);
-      this.#number(valueText, value as number);
+      if (valueJson === undefined) this.#number(undefined, value as number);
+      else this.#emit(valueJson);
     }
     if (cls !== undefined) {
       this.#piece(P.class);
       this.#quoted(cls);
     }
-    this.#optional(P.error, errorText);
+    if (errorJson !== undefined) {
+      this.#piece(P.error);
+      this.#emit(errorJson);
+    }
     this.#endLine(P.end);
+  }
+
+  /**
+   * A value's JSON for a fast path: objects and arrays as an entry in the ring when they can be
+   * (see {@link JsonArena.put}), anything else as text (made now: it throws what `event()` would).
+   */
+  #json(v: unknown, key: string): MessageText {
+    if (typeof v === 'object' && v !== null && this.#arena !== undefined) {
+      const e = this.#arena.put(v);
+      if (e >= 0) return e;
+    }
+    return cachedJson(v, key, this.#messages);
+  }
+
+  /** `x` (from {@link TraceWriter.#json}) if it is text or its bytes are still in the ring, else `v`'s text. */
+  #still<T extends MessageText | undefined>(x: T, v: unknown, key: string): T | string {
+    return typeof x === 'number' && this.#arena!.start(x) < 0 ? cachedJson(v, key, this.#messages) : x;
+  }
+
+  /** Appends what {@link TraceWriter.#json} returned. */
+  #emit(x: MessageText): void {
+    if (typeof x === 'number') this.#copy(x);
+    else this.#raw(x);
+  }
+
+  /** Appends the bytes of a live ring entry. */
+  #copy(e: number): void {
+    const a = this.#arena!;
+    const from = a.start(e);
+    const n = a.length(e);
+    let p = this.#pos;
+    if (p + n > this.#cap) {
+      this.#writeOut();
+      p = 0;
+      if (n > this.#cap) {
+        for (let off = 0; off < n;) off += writeSync(this.#fd!, a.mem, from + off, n - off);
+        return;
+      }
+    }
+    a.mem.copyWithin(p, from, from + n);
+    this.#pos = p + n;
   }
 
   /** A field's JSON, as `event()` writes it. */
@@ -682,7 +775,7 @@ export class TraceWriter {
     const n = s.length;
     let p = this.#pos;
     if (n <= SHORT_PIECE) {
-      if (p + n > b.length) {
+      if (p + n > this.#cap) {
         this.#writeOut();
         p = 0;
       }
@@ -698,22 +791,15 @@ export class TraceWriter {
       }
     }
     // UTF-8 takes at most 3 bytes per UTF-16 unit.
-    if (p + 3 * n > b.length) {
+    if (p + 3 * n > this.#cap) {
       this.#writeOut();
-      if (3 * n > b.length) {
+      if (3 * n > this.#cap) {
         writeSync(this.#fd!, s);
         return;
       }
       p = 0;
     }
     this.#pos = p + b.write(s, p, 'utf8');
-  }
-
-  /** Appends `,"key":` and `text` when there is a text (an optional field). */
-  #optional(key: Piece, text: string | undefined): void {
-    if (text === undefined) return;
-    this.#piece(key);
-    this.#raw(text);
   }
 
   /** Appends a constant piece. */
@@ -726,7 +812,7 @@ export class TraceWriter {
     const a = pc.bytes;
     const n = a.length;
     let p = this.#pos;
-    if (p + n > b.length) {
+    if (p + n > this.#cap) {
       this.#writeOut();
       p = 0;
     }
@@ -748,7 +834,7 @@ export class TraceWriter {
     let digits = 1;
     for (let x = n; x >= 10; x = (x / 10) | 0) digits++;
     let p = this.#pos;
-    if (p + digits > b.length) {
+    if (p + digits > this.#cap) {
       this.#writeOut();
       p = 0;
     }
@@ -757,9 +843,9 @@ export class TraceWriter {
   }
 
   /** The start of an event line: `{"kind":"<kind>","t":` (given whole), the time, the node. */
-  #head(kindAndT: Piece, time: string, node: string): void {
+  #head(kindAndT: Piece, time: number | string, node: string): void {
     this.#piece(kindAndT);
-    this.#raw(time);
+    this.#writeTime(time);
     this.#piece(P.node);
     this.#quoted(node);
   }
@@ -773,7 +859,7 @@ export class TraceWriter {
       return;
     }
     let p = this.#pos;
-    if (p + n + 2 > b.length) {
+    if (p + n + 2 > this.#cap) {
       this.#writeOut();
       p = 0;
     }
@@ -809,9 +895,9 @@ export class TraceWriter {
   #writeText(text: string): void {
     const bytes = this.#bytes!;
     // UTF-8 takes at most 3 bytes per UTF-16 unit.
-    if (this.#pos + 3 * text.length > bytes.length) {
+    if (this.#pos + 3 * text.length > this.#cap) {
       this.#writeOut();
-      if (3 * text.length > bytes.length) {
+      if (3 * text.length > this.#cap) {
         writeSync(this.#fd!, text);
         return;
       }
@@ -836,12 +922,49 @@ export class TraceWriter {
     }
   }
 
-  #time(t: number): string {
-    if (t === this.#lastT) return this.#lastTText;
-    const text = millisText(t) ?? json(t, 't');
-    this.#lastT = t;
-    this.#lastTText = text;
-    return text;
+  /** `t` in whole microseconds when {@link TraceWriter.#writeTime} writes it digit by digit, else its text. */
+  #time(t: number): number | string {
+    return this.#millis(t, 't');
+  }
+
+  /**
+   * A time or delay in ms: in whole microseconds (what the simulator writes) below 2^31 ms, which
+   * {@link TraceWriter.#writeTime} writes as digits with no string made; else its text (made now:
+   * it throws what `event()` would).
+   */
+  #millis(v: number, key: string): number | string {
+    const k = Math.round(v * 1000);
+    if (k >= 0 && k < MAX_MICROS && k / 1000 === v) return k;
+    return millisText(v) ?? json(v, key);
+  }
+
+  /** Appends what {@link TraceWriter.#millis} returned: `String(k / 1000)` for whole microseconds `k`. */
+  #writeTime(x: number | string): void {
+    if (typeof x === 'string') {
+      this.#raw(x);
+      return;
+    }
+    const ms = Math.floor(x / 1000);
+    const frac = x - ms * 1000;
+    this.#number(undefined, ms);
+    if (frac === 0) return;
+    const b = this.#bytes;
+    if (b === undefined) {
+      this.#acc += THOUSANDTHS[frac]!;
+      return;
+    }
+    let p = this.#pos;
+    if (p + 4 > this.#cap) {
+      this.#writeOut();
+      p = 0;
+    }
+    const d3 = frac % 10;
+    const d2 = ((frac / 10) | 0) % 10;
+    b[p++] = 0x2e;
+    b[p++] = 0x30 + ((frac / 100) | 0);
+    if (d2 !== 0 || d3 !== 0) b[p++] = 0x30 + d2;
+    if (d3 !== 0) b[p++] = 0x30 + d3;
+    this.#pos = p;
   }
 
   /** Writes buffered lines out to the file now. */

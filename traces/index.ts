@@ -15,6 +15,6 @@ export type { SchemaNode, SchemaType } from './schema.js';
 export { TRACE_ERROR_CODES, formatTraceError } from './errors.js';
 export type { TraceError, TraceErrorCode } from './errors.js';
 export { TraceWriter, TraceWriteError, stringifyTraceLine } from './TraceWriter.js';
-export type { LineSink, TraceWriterOptions } from './TraceWriter.js';
+export type { LineSink, MessageText, TraceWriterOptions } from './TraceWriter.js';
 export { TraceReader, readTrace, validateTrace } from './read.js';
 export type { EventBatch, ReadTraceOptions, TraceRecord, TraceSource, TraceValidation } from './read.js';

@@ -8,6 +8,8 @@
 // delay (client timeouts: thousands of them, which would otherwise make every heap operation a few
 // levels deeper). Pop takes the earlier of the two heads, so events come out in the same order.
 
+import type { MessageText } from '../../traces/index.js';
+
 /** Event slots with their payload columns, ordered by (time, seq). */
 export class EventQueue {
   /** Virtual time of each slot. */
@@ -24,8 +26,8 @@ export class EventQueue {
   aux: Float64Array;
   /** An object payload (message, timer name, request). */
   obj: unknown[];
-  /** A text payload (a message's trace JSON, written once at send time). */
-  text: (string | undefined)[];
+  /** A message's trace JSON, made once at send time (see TraceWriter.messageText). */
+  text: (MessageText | undefined)[];
 
   #heap: Int32Array;
   #size = 0;
@@ -50,7 +52,7 @@ export class EventQueue {
     this.from = new Int32Array(capacity);
     this.aux = new Float64Array(capacity);
     this.obj = new Array<unknown>(capacity).fill(undefined);
-    this.text = new Array<string | undefined>(capacity).fill(undefined);
+    this.text = new Array<MessageText | undefined>(capacity).fill(undefined);
     this.#heap = new Int32Array(capacity);
     this.#free = new Int32Array(capacity);
     for (let i = 0; i < capacity; i++) this.#free[i] = capacity - 1 - i;

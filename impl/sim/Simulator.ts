@@ -3,7 +3,13 @@
 // client workload, watches safety (one value per slot), writes every event to a trace, and returns
 // the run as data. One seeded PRNG drives every random choice; events are ordered by (time, seq).
 
-import { TraceWriter, type QuorumSystem, type TraceEvent, type TraceHeader } from '../../traces/index.js';
+import {
+  TraceWriter,
+  type MessageText,
+  type QuorumSystem,
+  type TraceEvent,
+  type TraceHeader,
+} from '../../traces/index.js';
 import type { ClientRequest, Effect, NodeBehavior, NodeConfig, NodeId, Step } from '../Node.js';
 import { ReplyCollector } from '../pbft/client.js';
 import { canonicalJson } from './canonical.js';
@@ -951,7 +957,7 @@ class Simulation<S, M, Req, Rep, P> {
    * with `adversarial: true`, and so is every `recv` of it (through `event()`, not the writer's
    * fast path, which has no such field).
    */
-  #send(i: number, to: number, msg: M, text: string | undefined, adversarial = false): void {
+  #send(i: number, to: number, msg: M, text: MessageText | undefined, adversarial = false): void {
     const id = ++this.#nextMsgId;
     this.#sent++;
     const tr = this.#trace;
