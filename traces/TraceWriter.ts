@@ -111,7 +111,37 @@ const SHORT_PIECE = 48;
 type Piece = { readonly text: string; readonly bytes: Uint8Array };
 
 function piece(text: string): Piece {
-  return { text, bytes: Uint8Array.from(text, (c) => c.charCodeAt(0)) };
+  return { text, bytes: Buffer.from(text, 'utf8') };
+}
+
+/** Pieces a {@link PieceTable} holds at most (node names and the like are few). */
+const MAX_PIECES = 1 << 12;
+
+/**
+ * Constant pieces made of two strings that lines repeat (a node and its peer, a node and a timer's
+ * name), by those strings: `,"node":"n1","to":"n2","id":` is one copy instead of five pieces.
+ */
+class PieceTable {
+  readonly #map = new Map<string, Map<string, Piece>>();
+  #size = 0;
+  readonly #make: (a: string, b: string) => string;
+
+  constructor(make: (a: string, b: string) => string) {
+    this.#make = make;
+  }
+
+  /** The piece for `a` and `b`; undefined when the table is full (then the line is written in pieces). */
+  get(a: string, b: string): Piece | undefined {
+    let m = this.#map.get(a);
+    const pc = m?.get(b);
+    if (pc !== undefined) return pc;
+    if (this.#size >= MAX_PIECES) return undefined;
+    if (m === undefined) this.#map.set(a, (m = new Map()));
+    const made = piece(this.#make(a, b));
+    m.set(b, made);
+    this.#size++;
+    return made;
+  }
 }
 
 const P = {
@@ -427,6 +457,9 @@ export class TraceWriter {
   /** Line sinks: the fast paths' line so far. */
   #acc = '';
   #state: 'new' | 'open' | 'closed' = 'new';
+  /** `,"node":<node>,"to":<peer>,"id":` and its `recv` twin, by node and peer. */
+  readonly #sendPieces = new PieceTable((node, to) => `,"node":${quote(node)},"to":${quote(to)},"id":`);
+  readonly #recvPieces = new PieceTable((node, from) => `,"node":${quote(node)},"from":${quote(from)},"id":`);
 
   /** @param sink - a file path or URL (created or truncated), or a {@link LineSink}. */
   constructor(sink: string | URL | LineSink, options: TraceWriterOptions = {}) {
@@ -559,10 +592,17 @@ export class TraceWriter {
         : text !== undefined && this.#arena !== undefined && this.#arena.start(text) >= 0
           ? text
           : this.#json(msg, 'msg');
-    this.#head(head, time, node);
-    this.#piece(peerKey);
-    this.#quoted(other);
-    this.#piece(P.id);
+    this.#piece(head);
+    this.#writeTime(time);
+    const pair = (head === P.send ? this.#sendPieces : this.#recvPieces).get(node, other);
+    if (pair !== undefined) this.#piece(pair);
+    else {
+      this.#piece(P.node);
+      this.#quoted(node);
+      this.#piece(peerKey);
+      this.#quoted(other);
+      this.#piece(P.id);
+    }
     this.#number(idText, id);
     this.#piece(P.msg);
     this.#emit(body);
@@ -816,7 +856,8 @@ export class TraceWriter {
       this.#writeOut();
       p = 0;
     }
-    for (let i = 0; i < n; i++) b[p + i] = a[i]!;
+    if (n > 16) b.set(a, p);
+    else for (let i = 0; i < n; i++) b[p + i] = a[i]!;
     this.#pos = p + n;
   }
 

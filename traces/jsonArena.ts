@@ -33,16 +33,20 @@ export class JsonArena {
   readonly mem: Buffer;
   readonly #base: number;
   readonly #size: number;
-  /** Bytes ever written into the ring: every ring byte was written at an absolute position below it. */
-  #abs = 0;
-  /** The absolute position of `#base` during a `put`. */
+  /**
+   * Positions in the ring: `#lap` (a multiple of its size) and `#ringAt` (an offset in it) make the
+   * absolute position of the next byte, `#lap + #ringAt`; every ring byte was written at an
+   * absolute position below it.
+   */
   #lap = 0;
+  #ringAt = 0;
   /** Where `#ser` stopped when it gave up (all bytes it wrote lie below). */
   #stop = 0;
   #next = 0;
   readonly #mask: number;
   readonly #seq: Float64Array;
   readonly #at: Float64Array;
+  readonly #off: Int32Array;
   readonly #len: Int32Array;
   /** Arrays written lately, by identity, to their entries: two generations, as the writer's text cache. */
   #young = new Map<object, number>();
@@ -61,6 +65,7 @@ export class JsonArena {
     this.#mask = entries - 1;
     this.#seq = new Float64Array(entries).fill(-1);
     this.#at = new Float64Array(entries);
+    this.#off = new Int32Array(entries);
     this.#len = new Int32Array(entries);
     this.#capacity = capacity;
   }
@@ -78,31 +83,30 @@ export class JsonArena {
       if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean' && v !== null)
         return NOT_WRITTEN;
     } else if (this.remember && Array.isArray(v)) {
-      const e = this.#known(v, this.#abs);
+      const e = this.#known(v, this.#lap + this.#ringAt);
       if (e >= 0) return e;
     }
+    const base = this.#base;
     const size = this.#size;
     for (let tries = 0; tries < 2; tries++) {
-      const offset = this.#abs % size;
-      this.#lap = this.#abs - offset;
-      const start = this.#base + offset;
-      const end = this.#ser(v, start, this.#base + size, 0);
+      const start = base + this.#ringAt;
+      const end = this.#ser(v, start, base + size, 0);
       if (end >= 0) {
-        const at = this.#abs;
-        this.#abs = at + end - start;
-        return this.#entry(at, end - start);
+        this.#ringAt = end - base;
+        return this.#entry(start, end - start);
       }
       // Whatever was written lies below #stop: the ring's bytes stay accounted for.
-      this.#abs = this.#lap + this.#stop - this.#base;
-      if (end === FOREIGN || offset === 0) return NOT_WRITTEN;
-      this.#abs = this.#lap + size; // try again at the ring's start
+      this.#ringAt = this.#stop - base;
+      if (end === FOREIGN || start === base) return NOT_WRITTEN;
+      this.#lap += size; // try again at the ring's start
+      this.#ringAt = 0;
     }
     return NOT_WRITTEN;
   }
 
   /** Where entry `e` starts in `mem`, or -1 when the ring has come round to its bytes (or there is no such entry). */
   start(e: number): number {
-    return this.#startBefore(e, this.#abs);
+    return this.#startBefore(e, this.#lap + this.#ringAt);
   }
 
   /** The number of bytes of entry `e` (a live one: see {@link JsonArena.start}). */
@@ -114,17 +118,17 @@ export class JsonArena {
   #startBefore(e: number, to: number): number {
     const i = e & this.#mask;
     if (this.#seq[i] !== e || e < 0) return -1;
-    const at = this.#at[i]!;
-    if (to + this.#len[i]! > at + this.#size) return -1;
-    return this.#base + (at % this.#size);
+    if (to + this.#len[i]! > this.#at[i]! + this.#size) return -1;
+    return this.#off[i]!;
   }
 
-  /** Records `length` bytes from absolute position `at` as an entry; returns its number. */
-  #entry(at: number, length: number): number {
+  /** Records the `length` bytes at `offset` in `mem` (in the ring, this lap) as an entry; returns its number. */
+  #entry(offset: number, length: number): number {
     const e = this.#next++;
     const i = e & this.#mask;
     this.#seq[i] = e;
-    this.#at[i] = at;
+    this.#at[i] = this.#lap + offset - this.#base;
+    this.#off[i] = offset;
     this.#len[i] = length;
     return e;
   }
@@ -179,7 +183,7 @@ export class JsonArena {
         if (e >= 0) {
           const len = this.#len[e & this.#mask]!;
           if (p + len > end) return this.#fail(FULL, p);
-          const from = this.#base + (this.#at[e & this.#mask]! % this.#size);
+          const from = this.#off[e & this.#mask]!;
           mem.copyWithin(p, from, from + len);
           return p + len;
         }
@@ -201,7 +205,7 @@ export class JsonArena {
       if (p + 1 > end) return this.#fail(FULL, p);
       mem[p++] = 0x5d;
       if (p - start >= MIN_KEPT && this.remember)
-        this.#keep(v, this.#entry(this.#lap + start - this.#base, p - start));
+        this.#keep(v, this.#entry(start, p - start));
       return p;
     }
     const proto: unknown = Object.getPrototypeOf(v);
