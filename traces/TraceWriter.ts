@@ -130,8 +130,12 @@ class PieceTable {
     this.#make = make;
   }
 
-  /** The piece for `a` and `b`; undefined when the table is full (then the line is written in pieces). */
+  /**
+   * The piece for `a` and `b`; undefined for long strings (a piece must fit in the writer's buffer)
+   * and when the table is full: then the line is written in pieces.
+   */
   get(a: string, b: string): Piece | undefined {
+    if (a.length > SHORT_PIECE || b.length > SHORT_PIECE) return undefined;
     let m = this.#map.get(a);
     const pc = m?.get(b);
     if (pc !== undefined) return pc;
@@ -454,12 +458,26 @@ export class TraceWriter {
   readonly #cap: number = 0;
   #pos = 0;
   #lines = 0;
+  /** File sinks: the last time written digit by digit (whole microseconds) and its bytes. */
+  #lastMicros = -1;
+  readonly #lastTime = new Uint8Array(16);
+  #lastTimeLength = 0;
   /** Line sinks: the fast paths' line so far. */
   #acc = '';
   #state: 'new' | 'open' | 'closed' = 'new';
   /** `,"node":<node>,"to":<peer>,"id":` and its `recv` twin, by node and peer. */
   readonly #sendPieces = new PieceTable((node, to) => `,"node":${quote(node)},"to":${quote(to)},"id":`);
   readonly #recvPieces = new PieceTable((node, from) => `,"node":${quote(node)},"from":${quote(from)},"id":`);
+  /** `,"node":<node>,"name":<name>,"action":"<action>"` by action, node and name. */
+  readonly #timerPieces = {
+    set: new PieceTable((node, name) => `,"node":${quote(node)},"name":${quote(name)},"action":"set"`),
+    cancel: new PieceTable((node, name) => `,"node":${quote(node)},"name":${quote(name)},"action":"cancel"`),
+    fire: new PieceTable((node, name) => `,"node":${quote(node)},"name":${quote(name)},"action":"fire"`),
+  };
+  /** Client lines: `,"node":<node>,"process":` (by node and ''), `,"f":<f>` and `,"f":<f>,"key":` (by f and 'f' / 'f,key'). */
+  readonly #clientPieces = new PieceTable((a, b) =>
+    b === '' ? `,"node":${quote(a)},"process":` : b === 'f' ? `,"f":${quote(a)}` : `,"f":${quote(a)},"key":`,
+  );
 
   /** @param sink - a file path or URL (created or truncated), or a {@link LineSink}. */
   constructor(sink: string | URL | LineSink, options: TraceWriterOptions = {}) {
@@ -618,11 +636,18 @@ export class TraceWriter {
     this.#open();
     const time = this.#time(t);
     const afterTime = after === undefined ? undefined : this.#millis(after, 'after');
-    this.#head(P.timer, time, node);
-    this.#piece(P.name);
-    this.#quoted(name);
-    this.#piece(P.action);
-    this.#quoted(action);
+    this.#piece(P.timer);
+    this.#writeTime(time);
+    const named = (this.#timerPieces[action] as PieceTable | undefined)?.get(node, name);
+    if (named !== undefined) this.#piece(named);
+    else {
+      this.#piece(P.node);
+      this.#quoted(node);
+      this.#piece(P.name);
+      this.#quoted(name);
+      this.#piece(P.action);
+      this.#quoted(action);
+    }
     if (afterTime !== undefined) {
       this.#piece(P.after);
       this.#writeTime(afterTime);
@@ -719,18 +744,26 @@ export class TraceWriter {
     if (errorJson !== undefined) valueJson = this.#still(valueJson, value, 'value');
     this.#piece(CLIENT_HEADS[kind]);
     this.#writeTime(time);
-    if (node !== undefined) {
-      this.#piece(P.node);
-      this.#quoted(node);
+    const at = node === undefined ? undefined : this.#clientPieces.get(node, '');
+    if (at !== undefined) this.#piece(at);
+    else {
+      if (node !== undefined) {
+        this.#piece(P.node);
+        this.#quoted(node);
+      }
+      this.#piece(P.process);
     }
-    this.#piece(P.process);
     this.#number(processText, process as number);
     this.#piece(P.op);
     this.#number(opText, op as number);
-    this.#piece(P.f);
-    this.#quoted(f);
+    const fKey = this.#clientPieces.get(f, key === undefined ? 'f' : 'f,key');
+    if (fKey !== undefined) this.#piece(fKey);
+    else {
+      this.#piece(P.f);
+      this.#quoted(f);
+      if (key !== undefined) this.#piece(P.key);
+    }
     if (key !== undefined) {
-      this.#piece(P.key);
       if (keyJson === undefined) this.#quoted(key as string);
       else this.#emit(keyJson);
     }
@@ -987,25 +1020,42 @@ export class TraceWriter {
     }
     const ms = Math.floor(x / 1000);
     const frac = x - ms * 1000;
-    this.#number(undefined, ms);
-    if (frac === 0) return;
     const b = this.#bytes;
     if (b === undefined) {
-      this.#acc += THOUSANDTHS[frac]!;
+      this.#acc += ms + THOUSANDTHS[frac]!;
       return;
     }
     let p = this.#pos;
-    if (p + 4 > this.#cap) {
+    // At most 10 digits, the point and 3 more.
+    if (p + 14 > this.#cap) {
       this.#writeOut();
       p = 0;
     }
-    const d3 = frac % 10;
-    const d2 = ((frac / 10) | 0) % 10;
-    b[p++] = 0x2e;
-    b[p++] = 0x30 + ((frac / 100) | 0);
-    if (d2 !== 0 || d3 !== 0) b[p++] = 0x30 + d2;
-    if (d3 !== 0) b[p++] = 0x30 + d3;
-    this.#pos = p;
+    const last = this.#lastTime;
+    if (x === this.#lastMicros) {
+      // The lines of one step share their time.
+      const n = this.#lastTimeLength;
+      for (let i = 0; i < n; i++) b[p + i] = last[i]!;
+      this.#pos = p + n;
+      return;
+    }
+    let digits = 1;
+    for (let y = ms; y >= 10; y = (y / 10) | 0) digits++;
+    for (let i = p + digits - 1, y = ms; i >= p; i--, y = (y / 10) | 0) b[i] = 0x30 + (y % 10);
+    let q = p + digits;
+    if (frac !== 0) {
+      const d3 = frac % 10;
+      const d2 = ((frac / 10) | 0) % 10;
+      b[q++] = 0x2e;
+      b[q++] = 0x30 + ((frac / 100) | 0);
+      if (d2 !== 0 || d3 !== 0) b[q++] = 0x30 + d2;
+      if (d3 !== 0) b[q++] = 0x30 + d3;
+    }
+    const n = q - p;
+    for (let i = 0; i < n; i++) last[i] = b[p + i]!;
+    this.#lastTimeLength = n;
+    this.#lastMicros = x;
+    this.#pos = q;
   }
 
   /** Writes buffered lines out to the file now. */

@@ -58,7 +58,7 @@ export class JsonArena {
    */
   remember = false;
 
-  constructor(outputSize: number, ringSize = 1 << 20, entries = 1 << 14, capacity = 1 << 12) {
+  constructor(outputSize: number, ringSize = 1 << 19, entries = 1 << 14, capacity = 1 << 12) {
     this.mem = Buffer.allocUnsafeSlow(outputSize + ringSize);
     this.#base = outputSize;
     this.#size = ringSize;
@@ -114,11 +114,15 @@ export class JsonArena {
     return this.#len[e & this.#mask]!;
   }
 
-  /** {@link JsonArena.start} for a copy to ring bytes from absolute position `to` on. */
+  /**
+   * {@link JsonArena.start} for a copy to ring bytes from absolute position `to` on: every byte
+   * written so far lies below `to`, and an entry's bytes are intact until a byte is written one
+   * ring size past its start (the copy itself moves them as `memmove` does, overlapping or not).
+   */
   #startBefore(e: number, to: number): number {
     const i = e & this.#mask;
     if (this.#seq[i] !== e || e < 0) return -1;
-    if (to + this.#len[i]! > this.#at[i]! + this.#size) return -1;
+    if (to > this.#at[i]! + this.#size) return -1;
     return this.#off[i]!;
   }
 
@@ -204,8 +208,7 @@ export class JsonArena {
       }
       if (p + 1 > end) return this.#fail(FULL, p);
       mem[p++] = 0x5d;
-      if (p - start >= MIN_KEPT && this.remember)
-        this.#keep(v, this.#entry(start, p - start));
+      if (p - start >= MIN_KEPT && this.remember) this.#keep(v, this.#entry(start, p - start));
       return p;
     }
     const proto: unknown = Object.getPrototypeOf(v);
