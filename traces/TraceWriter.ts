@@ -140,7 +140,7 @@ class PieceTable {
     const pc = m?.get(b);
     if (pc !== undefined) return pc;
     if (this.#size >= MAX_PIECES) return undefined;
-    if (m === undefined) this.#map.set(a, (m = new Map()));
+    if (m === undefined) this.#map.set(a, (m = new Map<string, Piece>()));
     const made = piece(this.#make(a, b));
     m.set(b, made);
     this.#size++;
