@@ -606,6 +606,24 @@ describe('fast paths', () => {
     },
   );
 
+  test('a message whose bytes the ring has come round to is written from the message', async () => {
+    const path = join(tmp, 'stale.ndjson');
+    const w = new TraceWriter(path);
+    w.assumeImmutable();
+    w.header(HEADER);
+    const msg = { type: 'accept', ballot: { round: 1, node: 'n1' }, value: ['a'.repeat(200)] };
+    const text = w.messageText(msg);
+    expect(typeof text).toBe('number'); // bytes in the ring
+    w.send(1, 'n1', 'n2', 1, msg, text);
+    // 1.3 MB of persisted variables go through the ring (512 KiB) before the message arrives.
+    for (let i = 0; i < 4000; i++) w.persist(1, 'n1', { big: 'x'.repeat(300) + i });
+    w.recv(2, 'n2', 'n1', 1, msg, text);
+    await w.close();
+    const lines = readFileSync(path, 'utf8').trim().split('\n');
+    expect(JSON.parse(lines[1]!)).toEqual({ kind: 'send', t: 1, node: 'n1', to: 'n2', id: 1, msg });
+    expect(JSON.parse(lines.at(-1)!)).toEqual({ kind: 'recv', t: 2, node: 'n2', from: 'n1', id: 1, msg });
+  });
+
   test('a line that throws writes nothing to a file either', async () => {
     const path = join(tmp, 'throws.ndjson');
     const w = new TraceWriter(path, { bufferSize: 16, reuseMessages: true });

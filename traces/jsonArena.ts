@@ -282,8 +282,7 @@ export class JsonArena {
       const c = s.charCodeAt(i);
       if (c < 0x20 || c === 0x22 || c === 0x5c || c > 0x7f) {
         const q = JSON.stringify(s);
-        // UTF-8 takes at most 3 bytes per UTF-16 unit.
-        if (p + 3 * q.length > end) return this.#fail(FULL, p);
+        if (p + Buffer.byteLength(q, 'utf8') > end) return this.#fail(FULL, p);
         return p + mem.write(q, p, 'utf8');
       }
       mem[p + 1 + i] = c;
