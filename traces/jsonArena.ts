@@ -224,21 +224,41 @@ export class JsonArena {
     for (const k in o) {
       const x = o[k];
       if (x === undefined || typeof x === 'function' || typeof x === 'symbol') continue;
-      if (!first) {
-        if (p + 1 > end) return this.#fail(FULL, p);
-        mem[p++] = 0x2c;
-      }
-      first = false;
-      p = this.#string(k, p, end);
+      p = this.#key(k, first, p, end);
       if (p < 0) return p;
-      if (p + 1 > end) return this.#fail(FULL, p);
-      mem[p++] = 0x3a;
-      p = this.#ser(x, p, end, depth + 1);
+      first = false;
+      // Leaves here, without a recursive call (most values are leaves).
+      if (typeof x === 'string') p = this.#string(x, p, end);
+      else if (typeof x === 'number') p = this.#number(x, p, end);
+      else p = this.#ser(x, p, end, depth + 1);
       if (p < 0) return p;
     }
     if (p + 1 > end) return this.#fail(FULL, p);
     mem[p++] = 0x7d;
     return p;
+  }
+
+  /** `"k":`, after a comma unless `first`: a key as {@link JsonArena.#string} writes it. */
+  #key(k: string, first: boolean, p: number, end: number): number {
+    const n = k.length;
+    if (p + n + 4 > end) return this.#fail(FULL, p);
+    const mem = this.mem;
+    if (!first) mem[p++] = 0x2c;
+    mem[p] = 0x22;
+    for (let i = 0; i < n; i++) {
+      const c = k.charCodeAt(i);
+      if (c < 0x20 || c === 0x22 || c === 0x5c || c > 0x7f) {
+        p = this.#string(k, p, end);
+        if (p < 0) return p;
+        if (p + 1 > end) return this.#fail(FULL, p);
+        mem[p] = 0x3a;
+        return p + 1;
+      }
+      mem[p + 1 + i] = c;
+    }
+    mem[p + n + 1] = 0x22;
+    mem[p + n + 2] = 0x3a;
+    return p + n + 3;
   }
 
   #fail(code: number, p: number): number {
