@@ -1,11 +1,12 @@
 // The streaming trace writer: one line per call, keys in the schema's canonical order, so the same
 // run gives byte-identical files. Built for the simulator's rate (about a million events a second):
 // no per-event validation unless asked, no JSON.stringify of the envelope, buffered synchronous
-// writes to files (memory stays bounded even when the producer never yields to the event loop).
+// writes to files (memory stays bounded even when the producer never yields to the event loop),
+// and to files the fast paths' values written as bytes with no string made (jsonArena.ts).
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { LineChecker, findForbiddenKey } from './check.js';
 import { formatTraceError, type TraceError } from './errors.js';
-import { JsonArena } from './jsonArena.js';
+import { digitCount, JsonArena, writeDigits } from './jsonArena.js';
 import { EVENT_KINDS, traceSchema } from './schema.js';
 import type { TraceEvent, TraceHeader, TraceLine } from './types.js';
 
@@ -905,14 +906,13 @@ export class TraceWriter {
       this.#acc += n;
       return;
     }
-    let digits = 1;
-    for (let x = n; x >= 10; x = (x / 10) | 0) digits++;
+    const digits = digitCount(n);
     let p = this.#pos;
     if (p + digits > this.#cap) {
       this.#writeOut();
       p = 0;
     }
-    for (let i = p + digits - 1, x = n; i >= p; i--, x = (x / 10) | 0) b[i] = 0x30 + (x % 10);
+    writeDigits(b, p, n, digits);
     this.#pos = p + digits;
   }
 
@@ -1039,9 +1039,8 @@ export class TraceWriter {
       this.#pos = p + n;
       return;
     }
-    let digits = 1;
-    for (let y = ms; y >= 10; y = (y / 10) | 0) digits++;
-    for (let i = p + digits - 1, y = ms; i >= p; i--, y = (y / 10) | 0) b[i] = 0x30 + (y % 10);
+    const digits = digitCount(ms);
+    writeDigits(b, p, ms, digits);
     let q = p + digits;
     if (frac !== 0) {
       const d3 = frac % 10;

@@ -5,6 +5,21 @@
 // Measured on the messages of a traced Multi-Paxos run: 0.95 us a message against 1.42 us for
 // JSON.stringify and encoding, and nothing left for the garbage collector.
 
+/** The number of decimal digits of an integer in [0, 2^31). */
+export function digitCount(n: number): number {
+  if (n < 100000) return n < 100 ? (n < 10 ? 1 : 2) : n < 1000 ? 3 : n < 10000 ? 4 : 5;
+  return n < 10000000 ? (n < 1000000 ? 6 : 7) : n < 100000000 ? 8 : n < 1000000000 ? 9 : 10;
+}
+
+/** Writes the `digits` digits of integer `n` (in [0, 2^31)) at `p` in `b`. */
+export function writeDigits(b: Uint8Array, p: number, n: number, digits: number): void {
+  for (let i = p + digits - 1, x = n; i >= p; i--) {
+    const q = (x / 10) | 0;
+    b[i] = 0x30 + x - q * 10;
+    x = q;
+  }
+}
+
 /** What {@link JsonArena.put} returns for a value it does not write (see there). */
 export const NOT_WRITTEN = -1;
 
@@ -278,10 +293,9 @@ export class JsonArena {
   #number(v: number, p: number, end: number): number {
     const mem = this.mem;
     if (v >= 0 && v <= 0x7fffffff && (v | 0) === v) {
-      let digits = 1;
-      for (let x = v; x >= 10; x = (x / 10) | 0) digits++;
+      const digits = digitCount(v);
       if (p + digits > end) return this.#fail(FULL, p);
-      for (let i = p + digits - 1, x = v; i >= p; i--, x = (x / 10) | 0) mem[i] = 0x30 + (x % 10);
+      writeDigits(mem, p, v, digits);
       return p + digits;
     }
     if (!Number.isFinite(v)) return this.#literal(LIT_NULL, p, end);
