@@ -117,12 +117,21 @@ function piece(text: string): Piece {
 
 /** Pieces a {@link PieceTable} holds at most (node names and the like are few). */
 const MAX_PIECES = 1 << 12;
+/** Strings a {@link PieceTable} finds by comparison (a cluster's node names, timer names, f values). */
+const GRID = 16;
 
 /**
  * Constant pieces made of two strings that lines repeat (a node and its peer, a node and a timer's
  * name), by those strings: `,"node":"n1","to":"n2","id":` is one copy instead of five pieces.
  */
 class PieceTable {
+  /**
+   * The first {@link GRID} strings seen and the pieces of their pairs, found by comparing the
+   * strings (the same string objects each time: a pointer comparison) instead of hashing them.
+   */
+  readonly #names: string[] = [];
+  readonly #grid: (Piece | undefined)[] = new Array<Piece | undefined>(GRID * GRID).fill(undefined);
+  /** Pieces of pairs with a string not in `#names`. */
   readonly #map = new Map<string, Map<string, Piece>>();
   #size = 0;
   readonly #make: (a: string, b: string) => string;
@@ -136,15 +145,39 @@ class PieceTable {
    * and when the table is full: then the line is written in pieces.
    */
   get(a: string, b: string): Piece | undefined {
+    const ia = this.#index(a);
+    const ib = this.#index(b);
+    if (ia >= 0 && ib >= 0) {
+      const pc = this.#grid[ia * GRID + ib];
+      if (pc !== undefined) return pc;
+    }
+    return this.#slow(a, b);
+  }
+
+  #index(s: string): number {
+    const names = this.#names;
+    for (let i = 0; i < names.length; i++) if (names[i] === s) return i;
+    return -1;
+  }
+
+  #slow(a: string, b: string): Piece | undefined {
     if (a.length > SHORT_PIECE || b.length > SHORT_PIECE) return undefined;
     let m = this.#map.get(a);
     const pc = m?.get(b);
     if (pc !== undefined) return pc;
     if (this.#size >= MAX_PIECES) return undefined;
-    if (m === undefined) this.#map.set(a, (m = new Map<string, Piece>()));
     const made = piece(this.#make(a, b));
-    m.set(b, made);
     this.#size++;
+    const names = this.#names;
+    let ia = this.#index(a);
+    if (ia < 0 && names.length < GRID) ia = names.push(a) - 1;
+    let ib = this.#index(b);
+    if (ib < 0 && names.length < GRID) ib = names.push(b) - 1;
+    if (ia >= 0 && ib >= 0) this.#grid[ia * GRID + ib] = made;
+    else {
+      if (m === undefined) this.#map.set(a, (m = new Map<string, Piece>()));
+      m.set(b, made);
+    }
     return made;
   }
 }
