@@ -606,6 +606,26 @@ describe('fast paths', () => {
     },
   );
 
+  test('names past the first 16 a line repeats (kept in maps, not the grid) are written as event() writes them', async () => {
+    const names = Array.from({ length: 40 }, (_, i) => `node-${i}`);
+    const list: TraceEvent[] = [];
+    for (let i = 0; i < 200; i++) {
+      const a = names[(i * 7) % 40]!;
+      const b = names[(i * 13 + 5) % 40]!;
+      list.push(
+        { kind: 'send', t: i, node: a, to: b, id: i, msg: { type: 'x-ping', n: i } },
+        { kind: 'recv', t: i + 1, node: b, from: a, id: i, msg: { type: 'x-ping', n: i } },
+        { kind: 'timer', t: i, node: a, name: names[i % 40]!, action: 'set', after: 1.5 },
+        { kind: 'invoke', t: i, node: b, process: i, op: i, f: names[(i * 3) % 40]!, key: 'k', value: i },
+      );
+    }
+    const path = join(tmp, 'grid.ndjson');
+    const w = new TraceWriter(path);
+    viaMethods(w, list);
+    await w.close();
+    expect(readFileSync(path, 'utf8')).toBe(write(list, { validate: false }));
+  });
+
   test('a message whose bytes the ring has come round to is written from the message', async () => {
     const path = join(tmp, 'stale.ndjson');
     const w = new TraceWriter(path);
