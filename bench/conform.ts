@@ -11,6 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeSimulatorTrace } from './sim.js';
 import { writeSyntheticTrace } from './synthetic.js';
+import { fmt, median } from './stats.js';
 
 /** One conformance bench row. */
 export interface ConformRow {
@@ -22,13 +23,6 @@ export interface ConformRow {
   eventsPerSecond: number;
   peakRssMiB: number;
 }
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
-const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
 /** Runs the benchmark and prints (or returns, with json) its rows. */
 export async function runConformBench(options: {

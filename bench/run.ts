@@ -9,6 +9,7 @@ import type { CheckStats } from '../model-check/index.js';
 import { runTlc } from '../model-check/tlc.js';
 import { runConformBench } from './conform.js';
 import { runSimBench, simBenchMatches } from './sim.js';
+import { fmt, median } from './stats.js';
 import { workloads } from './workloads.js';
 
 const USAGE = `usage: npm run bench -- [--runs N] [--only TEXT] [--json] [--no-tlc]
@@ -68,13 +69,6 @@ if (
 }
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const worker = fileURLToPath(new URL('./worker.js', import.meta.url));
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
-const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
 type Row = {
   workload: string;

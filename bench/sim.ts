@@ -11,6 +11,7 @@ import { parseProtocolParams, protocols } from '../impl/protocols.js';
 import { simulate, type SimulationOptions } from '../impl/sim/index.js';
 import { clearVerifyCache, signText, verifyStats, verifyText } from '../impl/pbft/crypto.js';
 import { TraceWriter } from '../traces/index.js';
+import { fmt, median } from './stats.js';
 
 /** One simulator bench row. */
 export interface SimRow {
@@ -138,12 +139,6 @@ export async function writeSimulatorTrace(file: string): Promise<number> {
   await writer.close();
   return writer.lines - 1;
 }
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-};
-const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
 /** Which parts of the simulator bench `--only TEXT` selects (all of them without it). */
 const selects = {
