@@ -776,7 +776,16 @@ export class TraceWriter {
     // A later value's bytes may have taken the ring's room of an earlier one's (huge values only).
     if (valueJson !== undefined || errorJson !== undefined) keyJson = this.#still(keyJson, key, 'key');
     if (errorJson !== undefined) valueJson = this.#still(valueJson, value, 'value');
-    this.#piece(CLIENT_HEADS[kind]);
+    // A switch, not a keyed load: four names at one site make a slow generic lookup.
+    this.#piece(
+      kind === 'invoke'
+        ? CLIENT_HEADS.invoke
+        : kind === 'ok'
+          ? CLIENT_HEADS.ok
+          : kind === 'fail'
+            ? CLIENT_HEADS.fail
+            : CLIENT_HEADS.info,
+    );
     this.#writeTime(time);
     const at = node === undefined ? undefined : this.#clientPieces.get(node, '');
     if (at !== undefined) this.#piece(at);
