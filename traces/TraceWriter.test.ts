@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fc, test as fcTest } from '@fast-check/vitest';
 import { afterAll, describe, expect, test } from 'vitest';
+import { trickyString } from './__test-helpers__/arbitraries.js';
 import { readTrace } from './read.js';
 import { FAULTS } from './schema.js';
 import { millisText, stringifyTraceLine, TraceWriteError, TraceWriter } from './TraceWriter.js';
@@ -495,15 +496,7 @@ describe('fast paths', () => {
   );
 
   // Strings that take the slow paths: escapes, non-ASCII, astral pairs, lone surrogates, long ones.
-  const tricky = fc
-    .array(
-      fc.oneof(
-        fc.constantFrom('a', 'é', '\ud800', '\udfff', '😀', '"', '\\', '\n', '\u007f', '\u0080', '\u2028'),
-        fc.string({ unit: 'binary', maxLength: 4 }),
-      ),
-      { maxLength: 12 },
-    )
-    .map((xs) => xs.join(''));
+  const tricky = trickyString(12);
   const text = fc.oneof(
     { weight: 8, arbitrary: tricky },
     tricky.map((x) => x.repeat(60)),

@@ -3,6 +3,7 @@
 // (checked against the text after every put, with rings small enough to come round many times).
 import { fc, test as fcTest } from '@fast-check/vitest';
 import { describe, expect, test } from 'vitest';
+import { trickyString } from './__test-helpers__/arbitraries.js';
 import { JsonArena, NOT_WRITTEN } from './jsonArena.js';
 
 /** The bytes of a live entry, as text. */
@@ -13,15 +14,7 @@ function text(a: JsonArena, e: number): string {
 }
 
 /** Strings that take every branch: escapes, non-ASCII, astral pairs, lone surrogates. */
-const tricky = fc
-  .array(
-    fc.oneof(
-      fc.constantFrom('a', 'é', '\ud800', '\udfff', '😀', '"', '\\', '\n', '\u001f', '\u007f', '\u2028'),
-      fc.string({ unit: 'binary', maxLength: 3 }),
-    ),
-    { maxLength: 6 },
-  )
-  .map((xs) => xs.join(''));
+const tricky = trickyString(6);
 
 /** Values with what JSON.stringify leaves out (undefined, functions, symbols) or writes as null (NaN, Infinity). */
 const plain: fc.Arbitrary<unknown> = fc.letrec<{ v: unknown }>((tie) => ({
