@@ -635,21 +635,53 @@ function unappliedBatches(s: St): Batch[] {
   return out;
 }
 
-/** True when a command with op `op` is in one of `batches`. */
-function inBatches(batches: readonly Batch[], op: number): boolean {
-  for (let i = 0; i < batches.length; i++) {
-    const b = batches[i]!;
-    for (let j = 0; j < b.length; j++) if (b[j]!.op === op) return true;
+/**
+ * The ops of the commands in the last {@link unappliedBatches} list built, in one array, and that
+ * list. The leader checks every command it queues or proposes against these batches, and they
+ * change far less often than it checks (a run of the Multi-Paxos bench: 68k checks, each a scan of
+ * about 60 commands, against 3.7k changes of the list), so their ops are gathered once per
+ * distinct list and a check scans numbers in one array instead of loading `op` from each command
+ * of each batch (a Set of them cost more to build than the scans it saved). Keyed by the batches
+ * themselves: batches are values, never changed once built (the node contract; the trace writer
+ * caches their text on the same assumption), so a list with the same batches in the same order
+ * has the same ops, whichever node or state version it comes from.
+ */
+let unappliedList: readonly Batch[] = [];
+let unappliedOpList: readonly number[] = [];
+
+/** The ops of the commands in {@link unappliedBatches} of `s` (an array never changed once returned). */
+function unappliedOps(s: St): readonly number[] {
+  // The same walk as unappliedBatches, comparing with the last list instead of building one.
+  const list = unappliedList;
+  let n = 0;
+  let same = true;
+  for (let slot = s.commitIndex; slot < s.decidedTop; slot++) {
+    const b = s.log.get(slot);
+    if (b !== undefined && b.length > 0 && list[n++] !== b) same = false;
   }
-  return false;
+  const inflight = s.inflight;
+  for (let i = 0; i < inflight.size; i++) {
+    const b = inflight.valueAt(i).value;
+    if (b.length > 0 && list[n++] !== b) same = false;
+  }
+  if (same && n === list.length) return unappliedOpList;
+  const batches = unappliedBatches(s);
+  const ops: number[] = [];
+  for (const b of batches) for (let j = 0; j < b.length; j++) ops.push(b[j]!.op);
+  unappliedList = batches;
+  unappliedOpList = ops;
+  return ops;
 }
 
 /**
- * True when `op` is in the log or in flight (applied, or in {@link unappliedBatches} of `s`, made
- * when first needed and kept in `batches`): proposing it again could log it twice.
+ * True when `op` is in the log or in flight (applied, or in {@link unappliedBatches} of `s`: their
+ * ops, gathered when first needed and kept in `batches`): proposing it again could log it twice.
  */
-function isLogged(s: St, batches: { list?: Batch[] }, op: number): boolean {
-  return s.appliedOps.has(op) || inBatches((batches.list ??= unappliedBatches(s)), op);
+function isLogged(s: St, batches: { ops?: readonly number[] }, op: number): boolean {
+  if (s.appliedOps.has(op)) return true;
+  const ops = (batches.ops ??= unappliedOps(s));
+  for (let i = 0; i < ops.length; i++) if (ops[i] === op) return true;
+  return false;
 }
 
 /** The client commands this node must still answer (taken, not applied), in ascending op order. */

@@ -66,6 +66,11 @@ export class SlotMap<V> {
     return new SlotMap(slots, entries);
   }
 
+  /** The value of the `i`-th slot in ascending order (0 <= i < size): a walk without a callback. */
+  valueAt(i: number): V {
+    return this.entries[i]!;
+  }
+
   /** Calls `f` on every entry in ascending slot order. */
   forEach(f: (value: V, slot: number) => void): void {
     for (let i = 0; i < this.slots.length; i++) f(this.entries[i]!, this.slots[i]!);
