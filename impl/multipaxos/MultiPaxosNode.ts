@@ -725,21 +725,20 @@ export function sortedByOp(cmds: KvCommand[]): KvCommand[] {
   return cmds;
 }
 
+/** Leader: queue the commands of `cmds` that are neither queued nor logged (each op once). */
 function enqueue(s: St, cmds: readonly KvCommand[]): St {
   const queue = s.queue;
   const batches = {};
-  const added: KvCommand[] = [];
-  const seen = cmds.length > 16 ? new Set<number>() : undefined;
-  for (const c of cmds) {
-    if (queue.has(c.op) || isLogged(s, batches, c.op)) continue;
-    // Twice in `cmds`: queued once.
-    if (seen !== undefined ? seen.has(c.op) : added.some((a) => a.op === c.op)) continue;
-    seen?.add(c.op);
-    added.push(c);
+  let q = queue;
+  for (let i = 0; i < cmds.length; i++) {
+    const c = cmds[i]!;
+    // `q` has the commands queued before this one: twice in `cmds`, queued once (no list or set
+    // of the added ones to build: the queue's own index answers).
+    if (!q.has(c.op) && !isLogged(s, batches, c.op)) q = q.push(c);
   }
-  if (added.length === 0) return s;
+  if (q === queue) return s;
   const next = copyState(s);
-  next.queue = queue.pushAll(added);
+  next.queue = q;
   return next;
 }
 
