@@ -666,8 +666,12 @@ function unappliedOps(s: St): readonly number[] {
   }
   if (same && n === list.length) return unappliedOpList;
   const batches = unappliedBatches(s);
-  const ops: number[] = [];
-  for (const b of batches) for (let j = 0; j < b.length; j++) ops.push(b[j]!.op);
+  let total = 0;
+  for (const b of batches) total += b.length;
+  // Sized once (pushes would grow it a few times over: a few MB a run).
+  const ops = new Array<number>(total);
+  let k = 0;
+  for (const b of batches) for (let j = 0; j < b.length; j++) ops[k++] = b[j]!.op;
   unappliedList = batches;
   unappliedOpList = ops;
   return ops;
