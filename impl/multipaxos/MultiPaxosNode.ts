@@ -1275,9 +1275,12 @@ function onRequest(s: St, req: ClientRequest<KvRequest>, ctx: Ctx): St {
   if (s.appliedOps.has(req.op) || s.pending.has(req.op)) return s; // already answered or waiting
   const cmd = command(req);
   if (s.role === 'leader') {
+    // What `enqueue(next, [cmd])` does, on the same copy: one state copy less per request the
+    // leader takes (8k of the 88k copies of a Multi-Paxos bench run).
     const next = copyState(s);
     next.pending = s.pending.push(cmd);
-    return armRetry(tryPropose(enqueue(next, [cmd]), ctx), ctx);
+    if (!s.queue.has(cmd.op) && !isLogged(s, {}, cmd.op)) next.queue = s.queue.push(cmd);
+    return armRetry(tryPropose(next, ctx), ctx);
   }
   if (s.params.forward && s.leader !== null) {
     ctx.send(s.leader, { type: 'x-forward', cmds: [cmd] });
