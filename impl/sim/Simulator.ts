@@ -275,14 +275,24 @@ export function nodeNames(nodes: number | readonly NodeId[]): NodeId[] {
   return Array.from({ length: nodes }, (_, i) => `n${i + 1}`);
 }
 
-function percentile(sorted: number[], q: number): number {
+function percentile(sorted: ArrayLike<number>, q: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
 }
 
+/**
+ * Latencies `xs` in ascending order, as `[...xs].sort((a, b) => a - b)` gives them: a typed array
+ * sorts numbers natively, without a call of the comparator per comparison (sorting the 100k
+ * latencies of a Multi-Paxos bench run so took about 8% of its `simulate`, after its events). The
+ * same order: latencies are differences of virtual times, finite and never -0.
+ */
+function sortedLatencies(xs: readonly number[]): Float64Array {
+  return new Float64Array(xs).sort();
+}
+
 /** Latency figures of `xs` (virtual ms). */
 function summary(xs: number[]): { samples: number; p50: number; p95: number; p99: number; mean: number } {
-  const sorted = [...xs].sort((a, b) => a - b);
+  const sorted = sortedLatencies(xs);
   const sum = sorted.reduce((a, b) => a + b, 0);
   return {
     samples: sorted.length,
@@ -612,7 +622,7 @@ class Simulation<S, M, Req, Rep, P> {
   }
 
   #result(wallSeconds: number): SimulationResult {
-    const sorted = [...this.#latencySamples].sort((a, b) => a - b);
+    const sorted = sortedLatencies(this.#latencySamples);
     const sum = sorted.reduce((a, b) => a + b, 0);
     const byClass = this.#byClass();
     const decided = new Map<number, unknown>();
