@@ -30,9 +30,9 @@ export interface TraceWriterOptions {
    * value, persisted variables object, ...) once and reuse the text wherever the same object is
    * written again, e.g. a broadcast's sends and receives, or one batch decided at every node;
    * and so for every non-empty array held by an object at any depth, e.g. a batch inside an
-   * accept or a persisted vote (default false). The bytes are the same either way. Texts are kept
-   * for recent objects only (a bounded cache), and short ones not at all. Do not mutate an
-   * object after it has been written.
+   * accept or a persisted vote (default false). The bytes are the same either way. Texts (for a
+   * file: bytes in the writer's ring, see jsonArena.ts) are kept for recent objects only (a bounded
+   * cache), and short ones not at all. Do not mutate an object after it has been written.
    */
   reuseMessages?: boolean;
 }
