@@ -6,7 +6,7 @@
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { LineChecker, findForbiddenKey } from './check.js';
 import { formatTraceError, type TraceError } from './errors.js';
-import { digitCount, JsonArena, writeDigits } from './jsonArena.js';
+import { digitCount, JsonArena, RecentCache, writeDigits } from './jsonArena.js';
 import { EVENT_KINDS, traceSchema } from './schema.js';
 import type { TraceEvent, TraceHeader, TraceLine } from './types.js';
 
@@ -238,39 +238,6 @@ export function millisText(t: number): string | undefined {
 }
 
 /**
- * Texts of immutable objects written lately (see `reuseMessages`), by identity: two generations of
- * at most `capacity` entries each; when the young one is full it becomes the old one and the old
- * one is dropped, and a hit in the old one is copied to the young one. Bounded memory and no weak
- * references for the garbage collector to trace: what a trace repeats (a broadcast, one batch in
- * the votes and decisions of every node) comes close together.
- */
-class TextCache {
-  #young = new Map<object, string>();
-  #old = new Map<object, string>();
-  readonly #capacity: number;
-
-  constructor(capacity = 1 << 12) {
-    this.#capacity = capacity;
-  }
-
-  get(o: object): string | undefined {
-    const t = this.#young.get(o);
-    if (t !== undefined) return t;
-    const u = this.#old.get(o);
-    if (u !== undefined) this.set(o, u);
-    return u;
-  }
-
-  set(o: object, text: string): void {
-    if (this.#young.size >= this.#capacity) {
-      this.#old = this.#young;
-      this.#young = new Map();
-    }
-    this.#young.set(o, text);
-  }
-}
-
-/**
  * Shorter texts are not kept: making them again costs about what finding them does, and a cache
  * full of small fresh objects (a message sent once) only keeps them alive.
  */
@@ -309,7 +276,12 @@ function stringifyAsIs(v: object): string {
  * boxed primitives) and deep values go to JSON.stringify. `undefined` where JSON.stringify gives
  * undefined.
  */
-function nestedJson(v: unknown, key: string | number, cache: TextCache, depth: number): string | undefined {
+function nestedJson(
+  v: unknown,
+  key: string | number,
+  cache: RecentCache<string>,
+  depth: number,
+): string | undefined {
   if (typeof v === 'object' && v !== null && typeof (v as { toJSON?: unknown }).toJSON === 'function') {
     v = (v as { toJSON(key: string): unknown }).toJSON(String(key));
     // JSON.stringify calls one toJSON per value: a result with a toJSON of its own (a Date) is
@@ -369,7 +341,7 @@ function nestedJson(v: unknown, key: string | number, cache: TextCache, depth: n
  * of the arrays inside it, see {@link nestedJson}); `keep` false: `v`'s own text is looked up but
  * not stored (the texts of the arrays inside still are).
  */
-function cachedJson(v: unknown, key: string, cache: TextCache | undefined, keep = true): string {
+function cachedJson(v: unknown, key: string, cache: RecentCache<string> | undefined, keep = true): string {
   if (cache === undefined || typeof v !== 'object' || v === null) return json(v, key);
   let t = cache.get(v);
   if (t === undefined) {
@@ -405,7 +377,12 @@ function walked(x: unknown, depth: number): x is Record<string, unknown> {
  * 1 KB, and persist lines are a fifth of a Multi-Paxos trace's bytes) was copied once more per line
  * (measured: a traced Multi-Paxos run about 2.5% faster).
  */
-function jsonPieces(o: Record<string, unknown>, cache: TextCache, depth: number, out: string[]): void {
+function jsonPieces(
+  o: Record<string, unknown>,
+  cache: RecentCache<string>,
+  depth: number,
+  out: string[],
+): void {
   pushPiece(out, '{');
   let sep = '';
   for (const k of Object.keys(o)) {
@@ -424,7 +401,7 @@ function jsonPieces(o: Record<string, unknown>, cache: TextCache, depth: number,
   pushPiece(out, '}');
 }
 
-function stringify(line: TraceLine, messages: TextCache | undefined): string {
+function stringify(line: TraceLine, messages: RecentCache<string> | undefined): string {
   const o = line as unknown as Record<string, unknown>;
   const kind = o.kind;
   const layout = typeof kind === 'string' ? LAYOUT.get(kind) : undefined;
@@ -483,7 +460,7 @@ export class TraceWriter {
   readonly #fsync: boolean;
   readonly #bufferSize: number;
   readonly #checker: LineChecker | undefined;
-  #messages: TextCache | undefined;
+  #messages: RecentCache<string> | undefined;
   /** File sinks: lines are encoded into this buffer, written out when it holds `bufferSize` bytes. */
   readonly #bytes: Buffer | undefined;
   /** File sinks: the values of the fast paths are written as bytes here (`#bytes` is its `mem`). */
@@ -530,7 +507,7 @@ export class TraceWriter {
     this.#fsync = options.fsync ?? false;
     this.#bufferSize = bufferSize;
     this.#checker = options.validate === true ? new LineChecker() : undefined;
-    this.#messages = options.reuseMessages === true ? new TextCache() : undefined;
+    this.#messages = options.reuseMessages === true ? new RecentCache<string>() : undefined;
     if (this.#fd !== undefined) {
       this.#cap = Math.max(bufferSize, 1 << 12) + (1 << 12);
       this.#arena = new JsonArena(this.#cap);
@@ -545,7 +522,7 @@ export class TraceWriter {
    * contract a node's messages, persisted variables and decided values are values.
    */
   assumeImmutable(): void {
-    this.#messages ??= new TextCache();
+    this.#messages ??= new RecentCache<string>();
     if (this.#arena !== undefined) this.#arena.remember = true;
   }
 

@@ -20,6 +20,40 @@ export function writeDigits(b: Uint8Array, p: number, n: number, digits: number)
   }
 }
 
+/**
+ * What was made of immutable objects written lately (see the writer's `reuseMessages`: their texts,
+ * or their entries in a {@link JsonArena}), by identity: two generations of at most `capacity`
+ * entries each; when the young one is full it becomes the old one and the old one is dropped, and
+ * a hit in the old one is copied to the young one. Bounded memory and no weak references for the
+ * garbage collector to trace: what a trace repeats (a broadcast, one batch in the votes and
+ * decisions of every node) comes close together.
+ */
+export class RecentCache<V> {
+  #young = new Map<object, V>();
+  #old = new Map<object, V>();
+  readonly #capacity: number;
+
+  constructor(capacity = 1 << 12) {
+    this.#capacity = capacity;
+  }
+
+  get(o: object): V | undefined {
+    const t = this.#young.get(o);
+    if (t !== undefined) return t;
+    const u = this.#old.get(o);
+    if (u !== undefined) this.set(o, u);
+    return u;
+  }
+
+  set(o: object, v: V): void {
+    if (this.#young.size >= this.#capacity) {
+      this.#old = this.#young;
+      this.#young = new Map();
+    }
+    this.#young.set(o, v);
+  }
+}
+
 /** What {@link JsonArena.put} returns for a value it does not write (see there). */
 export const NOT_WRITTEN = -1;
 
@@ -63,17 +97,15 @@ export class JsonArena {
   readonly #at: Float64Array;
   readonly #off: Int32Array;
   readonly #len: Int32Array;
-  /** Arrays written lately, by identity, to their entries: two generations, as the writer's text cache. */
-  #young = new Map<object, number>();
-  #old = new Map<object, number>();
-  readonly #capacity: number;
+  /** Arrays written lately, by identity, to their entries. */
+  readonly #recent: RecentCache<number>;
   /**
    * Whether the bytes of arrays are remembered and copied when the same array is written again:
    * for values that are never mutated after they are written (the writer's `reuseMessages`).
    */
   remember = false;
 
-  constructor(outputSize: number, ringSize = 1 << 19, entries = 1 << 14, capacity = 1 << 12) {
+  constructor(outputSize: number, ringSize = 1 << 19, entries = 1 << 14) {
     this.mem = Buffer.allocUnsafeSlow(outputSize + ringSize);
     this.#base = outputSize;
     this.#size = ringSize;
@@ -82,7 +114,7 @@ export class JsonArena {
     this.#at = new Float64Array(entries);
     this.#off = new Int32Array(entries);
     this.#len = new Int32Array(entries);
-    this.#capacity = capacity;
+    this.#recent = new RecentCache<number>();
   }
 
   /**
@@ -154,21 +186,8 @@ export class JsonArena {
 
   /** The live entry of array `a` for a copy to absolute position `to` on, or -1. */
   #known(a: object, to: number): number {
-    let e = this.#young.get(a);
-    if (e === undefined) {
-      e = this.#old.get(a);
-      if (e === undefined) return -1;
-      this.#keep(a, e);
-    }
-    return this.#startBefore(e, to) >= 0 ? e : -1;
-  }
-
-  #keep(a: object, e: number): void {
-    if (this.#young.size >= this.#capacity) {
-      this.#old = this.#young;
-      this.#young = new Map();
-    }
-    this.#young.set(a, e);
+    const e = this.#recent.get(a);
+    return e !== undefined && this.#startBefore(e, to) >= 0 ? e : -1;
   }
 
   /**
@@ -223,7 +242,7 @@ export class JsonArena {
       }
       if (p + 1 > end) return this.#fail(FULL, p);
       mem[p++] = 0x5d;
-      if (p - start >= MIN_KEPT && this.remember) this.#keep(v, this.#entry(start, p - start));
+      if (p - start >= MIN_KEPT && this.remember) this.#recent.set(v, this.#entry(start, p - start));
       return p;
     }
     const proto: unknown = Object.getPrototypeOf(v);
