@@ -182,6 +182,11 @@ class PieceTable {
   }
 }
 
+/** The pieces of a timer line after its time, for one action: by node and timer name. */
+function timerPieces(action: 'set' | 'cancel' | 'fire'): PieceTable {
+  return new PieceTable((node, name) => `,"node":${quote(node)},"name":${quote(name)},"action":"${action}"`);
+}
+
 const P = {
   send: piece('{"kind":"send","t":'),
   recv: piece('{"kind":"recv","t":'),
@@ -481,14 +486,14 @@ export class TraceWriter {
   readonly #recvPieces = new PieceTable((node, from) => `,"node":${quote(node)},"from":${quote(from)},"id":`);
   /** `,"node":<node>,"name":<name>,"action":"<action>"` by action, node and name. */
   readonly #timerPieces = {
-    set: new PieceTable((node, name) => `,"node":${quote(node)},"name":${quote(name)},"action":"set"`),
-    cancel: new PieceTable((node, name) => `,"node":${quote(node)},"name":${quote(name)},"action":"cancel"`),
-    fire: new PieceTable((node, name) => `,"node":${quote(node)},"name":${quote(name)},"action":"fire"`),
+    set: timerPieces('set'),
+    cancel: timerPieces('cancel'),
+    fire: timerPieces('fire'),
   };
-  /** Client lines: `,"node":<node>,"process":` (by node and ''), `,"f":<f>` and `,"f":<f>,"key":` (by f and 'f' / 'f,key'). */
-  readonly #clientPieces = new PieceTable((a, b) =>
-    b === '' ? `,"node":${quote(a)},"process":` : b === 'f' ? `,"f":${quote(a)}` : `,"f":${quote(a)},"key":`,
-  );
+  /** Client lines: `,"node":<node>,"process":` by node (and ''). */
+  readonly #processPieces = new PieceTable((node) => `,"node":${quote(node)},"process":`);
+  /** Client lines: `,"f":<f>` and `,"f":<f>,"key":`, by f and what follows it ('' or `,"key":`). */
+  readonly #fPieces = new PieceTable((f, tail) => `,"f":${quote(f)}${tail}`);
 
   /** @param sink - a file path or URL (created or truncated), or a {@link LineSink}. */
   constructor(sink: string | URL | LineSink, options: TraceWriterOptions = {}) {
@@ -764,7 +769,7 @@ export class TraceWriter {
             : CLIENT_HEADS.info,
     );
     this.#writeTime(time);
-    const at = node === undefined ? undefined : this.#clientPieces.get(node, '');
+    const at = node === undefined ? undefined : this.#processPieces.get(node, '');
     if (at !== undefined) this.#piece(at);
     else {
       if (node !== undefined) {
@@ -776,7 +781,7 @@ export class TraceWriter {
     this.#number(processText, process as number);
     this.#piece(P.op);
     this.#number(opText, op as number);
-    const fKey = this.#clientPieces.get(f, key === undefined ? 'f' : 'f,key');
+    const fKey = this.#fPieces.get(f, key === undefined ? '' : P.key.text);
     if (fKey !== undefined) this.#piece(fKey);
     else {
       this.#piece(P.f);
