@@ -3,11 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { EventQueue } from './EventQueue.js';
 
 describe('EventQueue', () => {
-  it('pops in (time, seq) order whatever mix of heap and FIFO lane the pushes take', () => {
+  it('pops in (time, seq) order whatever mix of heap, FIFO lane and register the pushes take', () => {
     // Each op: push an event `delay` after the current time (0: at it), or pop one. Small delays
-    // and a few long fixed ones (like client timeouts) exercise both the heap and the lane.
+    // and a few long fixed ones (like client timeouts) exercise both the heap and the lane; `solo`
+    // pushes go to the register (or, while it is taken, as any push).
     const op = fc.oneof(
-      fc.record({ push: fc.oneof(fc.integer({ min: 0, max: 40 }), fc.constant(5000)) }),
+      fc.record({
+        push: fc.oneof(fc.integer({ min: 0, max: 40 }), fc.constant(5000)),
+        solo: fc.boolean(),
+      }),
       fc.constant({ pop: true as const }),
     );
     fc.assert(
@@ -29,7 +33,8 @@ describe('EventQueue', () => {
           if ('push' in o) {
             const slot = q.alloc(now + o.push, 0);
             model.push({ time: now + o.push, seq: seq++, slot });
-            q.push(slot);
+            if (o.solo) q.pushSolo(slot);
+            else q.push(slot);
           } else if (model.length > 0) check();
           expect(q.size).toBe(model.length);
         }

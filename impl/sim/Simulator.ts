@@ -553,7 +553,7 @@ class Simulation<S, M, Req, Rep, P> {
         q.push(e);
       }
     });
-    if (this.#w !== undefined) q.push(q.alloc(0, TICK));
+    if (this.#w !== undefined) q.pushSolo(q.alloc(0, TICK));
     for (let i = 0; i < this.#n && this.#error === undefined && this.#violation === undefined; i++)
       this.#start(i);
 
@@ -563,8 +563,9 @@ class Simulation<S, M, Req, Rep, P> {
     const interval = o.progressIntervalMs ?? 250;
     let lastProgress = started;
     while (this.#error === undefined && this.#violation === undefined && this.#events < maxEvents) {
-      if (q.peekTime() > duration) break;
+      // Popping the next event before knowing it is due: the queue is not used after the loop.
       const slot = q.pop();
+      if (slot < 0 || q.time[slot]! > duration) break;
       this.#now = q.time[slot]!;
       this.#events++;
       if (this.#dispatch(slot)) q.release(slot);
@@ -1155,7 +1156,8 @@ class Simulation<S, M, Req, Rep, P> {
       }
     }
     const next = this.#at(1000 / w.rate);
-    if (next <= this.#o.duration && (w.until === undefined || next <= w.until)) q.push(q.alloc(next, TICK));
+    if (next <= this.#o.duration && (w.until === undefined || next <= w.until))
+      q.pushSolo(q.alloc(next, TICK));
   }
 
   #complete(op: ClientOp, outcome: 'ok' | 'fail' | 'info', result: unknown, error: unknown): void {
