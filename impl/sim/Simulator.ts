@@ -364,7 +364,6 @@ class Simulation<S, M, Req, Rep, P> {
   /** Idle clients as a bitset (bit c of word c >> 5). */
   readonly #idle: Int32Array;
   readonly #ops: ClientOp[] = [];
-  readonly #opsByIndex: (ClientOp | undefined)[] = [undefined];
   /**
    * Per op number: 1 while the op is pending. Replies, timeouts and arrivals test it here rather
    * than on the op object, which by then is mostly out of the cache (a timeout comes 5 s after
@@ -749,7 +748,7 @@ class Simulation<S, M, Req, Rep, P> {
         }
         case ARRIVE: {
           if (this.#up[i] === 0 || this.#pending[q.aux[slot]!] === 0) return true;
-          const op = this.#opsByIndex[q.aux[slot]!]!;
+          const op = this.#ops[q.aux[slot]! - 1]!;
           if (this.#paused[i] === 1) {
             this.#held[i]!.push(slot);
             return false;
@@ -771,7 +770,7 @@ class Simulation<S, M, Req, Rep, P> {
         }
         case REPLY: {
           if (this.#pending[q.aux[slot]!] === 0) return true;
-          const op = this.#opsByIndex[q.aux[slot]!]!;
+          const op = this.#ops[q.aux[slot]! - 1]!;
           let reply = q.obj[slot] as { ok: boolean | 'unknown'; result?: unknown };
           if (this.#collector !== undefined) {
             // The client rule of Byzantine protocols: a result counts once enough distinct nodes sent it.
@@ -798,7 +797,7 @@ class Simulation<S, M, Req, Rep, P> {
         }
         case TIMEOUT: {
           if (this.#pending[q.aux[slot]!] === 1) {
-            const op = this.#opsByIndex[q.aux[slot]!]!;
+            const op = this.#ops[q.aux[slot]! - 1]!;
             const c = this.#clientOf(op);
             this.#complete(op, 'info', undefined, 'timeout');
             if (c >= 0) this.#clientTarget[c] = (this.#clientTarget[c]! + 1) % this.#n;
@@ -807,7 +806,7 @@ class Simulation<S, M, Req, Rep, P> {
         }
         case RETRY: {
           if (this.#pending[q.aux[slot]!] === 0) return true;
-          const op = this.#opsByIndex[q.aux[slot]!]!;
+          const op = this.#ops[q.aux[slot]! - 1]!;
           // Unanswered: the request goes to every node, and the retry timer runs again.
           for (let k = 0; k < this.#n; k++) {
             const a = q.alloc(this.#at(sampleLatency(this.#clientLatency, this.#prng)), ARRIVE);
@@ -1134,7 +1133,6 @@ class Simulation<S, M, Req, Rep, P> {
       };
       if (cls !== undefined) op.class = cls;
       this.#ops.push(op);
-      this.#opsByIndex.push(op);
       if (opId === this.#pending.length) {
         const pending = new Uint8Array(2 * opId);
         pending.set(this.#pending);
