@@ -46,22 +46,40 @@ export class SlotMap<V> {
   /** A map with `slot` bound to `v` (`undefined` removes it). */
   set(slot: number, v: V | undefined): SlotMap<V> {
     const i = this.#at(slot);
+    const n = this.slots.length;
     const found = this.slots[i] === slot;
     if (v === undefined) {
       if (!found) return this;
-      if (this.slots.length === 1) return SlotMap.EMPTY;
-      const slots = this.slots.slice();
-      const entries = this.entries.slice();
-      slots.splice(i, 1);
-      entries.splice(i, 1);
+      if (n === 1) return SlotMap.EMPTY;
+      // Copied by hand, not slice + splice: a splice allocates an array of what it removes.
+      const slots = new Array<number>(n - 1);
+      const entries = new Array<V>(n - 1);
+      for (let j = 0; j < i; j++) {
+        slots[j] = this.slots[j]!;
+        entries[j] = this.entries[j]!;
+      }
+      for (let j = i + 1; j < n; j++) {
+        slots[j - 1] = this.slots[j]!;
+        entries[j - 1] = this.entries[j]!;
+      }
       return new SlotMap(slots, entries);
     }
-    const slots = this.slots.slice();
-    const entries = this.entries.slice();
-    if (found) entries[i] = v;
-    else {
-      slots.splice(i, 0, slot);
-      entries.splice(i, 0, v);
+    if (found) {
+      const entries = this.entries.slice();
+      entries[i] = v;
+      return new SlotMap(this.slots, entries);
+    }
+    const slots = new Array<number>(n + 1);
+    const entries = new Array<V>(n + 1);
+    for (let j = 0; j < i; j++) {
+      slots[j] = this.slots[j]!;
+      entries[j] = this.entries[j]!;
+    }
+    slots[i] = slot;
+    entries[i] = v;
+    for (let j = i; j < n; j++) {
+      slots[j + 1] = this.slots[j]!;
+      entries[j + 1] = this.entries[j]!;
     }
     return new SlotMap(slots, entries);
   }
