@@ -15,42 +15,68 @@ import type { KvCommand } from './kv.js';
 /** The positions of one op in the backing array: one, or several (ascending) for an op appended again. */
 type Positions = number | number[];
 
+/** In the dense array: the op is at several positions (they are in the Map). */
+const SEVERAL = -1;
+const NO_SLOTS = new Int32Array(0);
+
 /**
  * Op -> its positions in the backing array. Ops are numbered as clients invoke them and a queue
  * takes them nearly in that order, so most ops go in a dense array by their distance from the
  * first op indexed (a JS Map's get and set were about 3% of a Multi-Paxos run, and its growth a few
- * MB of garbage: the run is about 2% faster so); an op below that, far beyond the array's end or not an integer goes in a Map.
- * An op found in neither is in neither: the array only grows, and an op goes where it is looked
- * up first (the array if it lies in it, else the Map).
+ * MB of garbage: the run is about 2% faster so); an op below that, far beyond the array's end or
+ * not an integer goes in a Map, and so do the positions of an op appended more than once. An op
+ * found in neither is in neither: the array only grows, and an op goes where it is looked up first
+ * (the array if it lies in it, else the Map).
+ *
+ * The dense array is an Int32Array of position + 1 (0: none): a queue holds one node's share of
+ * the ops (a fifth of them, in a run of 5 nodes), so most of its entries are empty, and a typed
+ * array takes 4 bytes an entry, outside the young generation, where an array of numbers took 8
+ * bytes in it (its growth was some 8% of a Multi-Paxos run's allocation).
  */
 class OpIndex {
   /** The op at `dense[0]` (set by the first op indexed). */
   #base = NaN;
-  readonly #dense: (Positions | undefined)[] = [];
+  #dense: Int32Array = NO_SLOTS;
+  /** One above the highest entry written in `dense` (its capacity may be larger). */
+  #length = 0;
   #sparse: Map<number, Positions> | null = null;
 
   get(op: number): Positions | undefined {
     const d = op - this.#base;
-    if (d >= 0 && d < this.#dense.length && (d | 0) === d) {
-      const p = this.#dense[d];
-      if (p !== undefined || this.#sparse === null) return p;
+    if (d >= 0 && d < this.#length && (d | 0) === d) {
+      const p = this.#dense[d]!;
+      if (p > 0) return p - 1;
+      if (p === 0 && this.#sparse === null) return undefined;
     }
     return this.#sparse?.get(op);
   }
 
   add(op: number, pos: number): void {
-    if (this.#dense.length === 0 && this.#sparse === null && (op | 0) === op) this.#base = op;
-    const dense = this.#dense;
+    if (this.#length === 0 && this.#sparse === null && (op | 0) === op) this.#base = op;
     const d = op - this.#base;
-    if (d >= 0 && (d | 0) === d && d < dense.length + 4096 && this.#sparse?.has(op) !== true) {
-      const p = d < dense.length ? dense[d] : undefined;
-      if (p === undefined) {
-        while (dense.length < d) dense.push(undefined);
-        dense[d] = pos;
-      } else if (typeof p === 'number') dense[d] = [p, pos];
-      else p.push(pos);
+    if (d >= 0 && (d | 0) === d && d < this.#length + 4096 && pos < 0x7fffffff) {
+      if (d >= this.#length) {
+        if (d >= this.#dense.length) {
+          const grown = new Int32Array(Math.max(64, 2 * this.#dense.length, d + 1));
+          grown.set(this.#dense);
+          this.#dense = grown;
+        }
+        this.#length = d + 1;
+      }
+      const p = this.#dense[d]!;
+      if (p === 0) {
+        if (this.#sparse?.has(op) === true) return this.#addSparse(op, pos);
+        this.#dense[d] = pos + 1;
+      } else if (p > 0) {
+        this.#dense[d] = SEVERAL;
+        (this.#sparse ??= new Map<number, Positions>()).set(op, [p - 1, pos]);
+      } else (this.#sparse!.get(op) as number[]).push(pos);
       return;
     }
+    this.#addSparse(op, pos);
+  }
+
+  #addSparse(op: number, pos: number): void {
     const sparse = (this.#sparse ??= new Map<number, Positions>());
     const p = sparse.get(op);
     if (p === undefined) sparse.set(op, pos);
