@@ -40,13 +40,19 @@ class OpIndex {
   /** One above the highest entry written in `dense` (its capacity may be larger). */
   #length = 0;
   #sparse: Map<number, Positions> | null = null;
+  /**
+   * The lowest distance of an op put in the Map for lying far beyond the dense array (which may
+   * have grown over it since). Below it, an empty entry is an op in neither, without a Map lookup:
+   * most lookups are misses (every node looks up every applied op in its own commands).
+   */
+  #farFrom = Infinity;
 
   get(op: number): Positions | undefined {
     const d = op - this.#base;
     if (d >= 0 && d < this.#length && (d | 0) === d) {
       const p = this.#dense[d]!;
       if (p > 0) return p - 1;
-      if (p === 0 && this.#sparse === null) return undefined;
+      if (p === 0 && d < this.#farFrom) return undefined;
     }
     return this.#sparse?.get(op);
   }
@@ -65,7 +71,7 @@ class OpIndex {
       }
       const p = this.#dense[d]!;
       if (p === 0) {
-        if (this.#sparse?.has(op) === true) return this.#addSparse(op, pos);
+        if (d >= this.#farFrom && this.#sparse!.has(op)) return this.#addSparse(op, pos);
         this.#dense[d] = pos + 1;
       } else if (p > 0) {
         this.#dense[d] = SEVERAL;
@@ -73,6 +79,7 @@ class OpIndex {
       } else (this.#sparse!.get(op) as number[]).push(pos);
       return;
     }
+    if (d >= 0 && (d | 0) === d && d < this.#farFrom) this.#farFrom = d;
     this.#addSparse(op, pos);
   }
 
