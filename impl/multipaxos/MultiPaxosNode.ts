@@ -640,26 +640,31 @@ function unappliedBatches(s: St): Batch[] {
 }
 
 /**
- * The ops of the commands in the last {@link unappliedBatches} list built, as a set, and that list.
- * The leader checks every command it queues or proposes against these batches, and they change far
+ * The last {@link unappliedBatches} list built, and the ops of each of its batches as a set. The
+ * leader checks every command it queues or proposes against these batches, and they change far
  * less often than it checks (a run of the Multi-Paxos bench: 68k checks against 3.7k changes of
- * the list, of about 60 commands each), so their ops are gathered once per distinct list (a Set of
- * them cost more to build than scans of an array of them saved). Keyed by the batches themselves:
- * batches are values, never changed once built (the node contract; the trace writer caches their
- * text on the same assumption), so a list with the same batches in the same order has the same
- * ops, whichever node or state version it comes from.
+ * the list, of about 60 commands each), so their ops are gathered once per batch, not once per
+ * list: a batch stays in the list from its proposal to its application, and the list changes by a
+ * batch at a time (gathering the ops of the whole list anew on each change, about 3% of a run).
+ * Keyed by the batches themselves: batches are values, never changed once built (the node
+ * contract; the trace writer caches their text on the same assumption), so a batch has the same
+ * ops whichever node or state version it comes from.
  */
 let unappliedList: readonly Batch[] = [];
-let unappliedOpSet: OpSet | undefined;
+let unappliedSets: readonly OpSet[] = [];
+let unappliedOpSets: OpSets | undefined;
 
 /**
- * A set of ops that is never changed once built. The ops in flight and logged above the commit
- * point are client ops a few hundred apart at most (ops are numbered as clients invoke them), so
- * the set is a bitset over that span, one membership test a bit test instead of a scan of the
- * ops (the scans of about 60 ops were some 2% of a Multi-Paxos run); ops that are not all int32
- * or span too widely (re-proposed old commands) are scanned as before.
+ * A set of ops that is never changed once built (the ops of one batch). A batch's ops are client
+ * ops a few hundred apart at most (ops are numbered as clients invoke them), so the set is a
+ * bitset over that span, one membership test a bit test instead of a scan of the ops (the scans
+ * were some 2% of a Multi-Paxos run); ops that are not all int32 or span too widely (re-proposed
+ * old commands) are scanned.
  */
 class OpSet {
+  /** The lowest and highest op in the set (Infinity and -Infinity when it is empty). */
+  readonly lo: number = Infinity;
+  readonly hi: number = -Infinity;
   /** Bit `d & 15` of `bits[d >> 4]` is set when op `base + d` is in the set; null: scan `ops`. */
   readonly #bits: number[] | null;
   readonly #base: number;
@@ -676,6 +681,10 @@ class OpSet {
       if ((op | 0) !== op) ints = false;
       if (i === 0 || op < lo) lo = op;
       if (i === 0 || op > hi) hi = op;
+    }
+    if (ops.length > 0) {
+      this.lo = lo;
+      this.hi = hi;
     }
     const span = hi - lo + 1;
     if (!ints || span > 32 * ops.length + 256) {
@@ -709,6 +718,29 @@ class OpSet {
   }
 }
 
+/** The union of a few {@link OpSet}s (those of the unapplied batches), never changed once built. */
+class OpSets {
+  readonly #sets: readonly OpSet[];
+  readonly #lo: number = Infinity;
+  readonly #hi: number = -Infinity;
+
+  constructor(sets: readonly OpSet[]) {
+    this.#sets = sets;
+    for (const set of sets) {
+      if (set.lo < this.#lo) this.#lo = set.lo;
+      if (set.hi > this.#hi) this.#hi = set.hi;
+    }
+  }
+
+  has(op: number): boolean {
+    // Most ops checked are newer than every batch in flight: one range test.
+    if (!(op >= this.#lo && op <= this.#hi)) return false;
+    const sets = this.#sets;
+    for (let i = 0; i < sets.length; i++) if (sets[i]!.has(op)) return true;
+    return false;
+  }
+}
+
 /**
  * The log, commit point, decided top and slots in flight the last {@link unappliedOps} answered
  * for. They are all the list depends on, and the log and the slots in flight are persistent maps:
@@ -722,15 +754,15 @@ let unappliedTop = 0;
 let unappliedInflight: SlotMap<Inflight> | undefined;
 
 /** The ops of the commands in {@link unappliedBatches} of `s`. */
-function unappliedOps(s: St): OpSet {
+function unappliedOps(s: St): OpSets {
   if (
     s.log === unappliedLog &&
     s.inflight === unappliedInflight &&
     s.commitIndex === unappliedFrom &&
     s.decidedTop === unappliedTop &&
-    unappliedOpSet !== undefined
+    unappliedOpSets !== undefined
   )
-    return unappliedOpSet;
+    return unappliedOpSets;
   unappliedLog = s.log;
   unappliedInflight = s.inflight;
   unappliedFrom = s.commitIndex;
@@ -748,24 +780,31 @@ function unappliedOps(s: St): OpSet {
     const b = inflight.valueAt(i).value;
     if (b.length > 0 && list[n++] !== b) same = false;
   }
-  if (same && n === list.length && unappliedOpSet !== undefined) return unappliedOpSet;
+  if (same && n === list.length && unappliedOpSets !== undefined) return unappliedOpSets;
   const batches = unappliedBatches(s);
-  let total = 0;
-  for (const b of batches) total += b.length;
-  // Sized once (pushes would grow it a few times over: a few MB a run).
-  const ops = new Array<number>(total);
-  let k = 0;
-  for (const b of batches) for (let j = 0; j < b.length; j++) ops[k++] = b[j]!.op;
+  const sets = new Array<OpSet>(batches.length);
+  for (let i = 0; i < batches.length; i++) {
+    const b = batches[i]!;
+    // A batch of the last list keeps its set (the list is short: a few slots in flight).
+    const j = list.indexOf(b);
+    if (j >= 0) sets[i] = unappliedSets[j]!;
+    else {
+      const ops = new Array<number>(b.length);
+      for (let k = 0; k < b.length; k++) ops[k] = b[k]!.op;
+      sets[i] = new OpSet(ops);
+    }
+  }
   unappliedList = batches;
-  unappliedOpSet = new OpSet(ops);
-  return unappliedOpSet;
+  unappliedSets = sets;
+  unappliedOpSets = new OpSets(sets);
+  return unappliedOpSets;
 }
 
 /**
  * True when `op` is in the log or in flight (applied, or in {@link unappliedBatches} of `s`: their
  * ops, gathered when first needed and kept in `batches`): proposing it again could log it twice.
  */
-function isLogged(s: St, batches: { ops?: OpSet }, op: number): boolean {
+function isLogged(s: St, batches: { ops?: OpSets }, op: number): boolean {
   if (s.appliedOps.has(op)) return true;
   return (batches.ops ??= unappliedOps(s)).has(op);
 }
