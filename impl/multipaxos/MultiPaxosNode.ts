@@ -269,6 +269,8 @@ export type MultiPaxosState<X = undefined> = {
    * The client commands this node took to answer, in arrival order: it must answer those not in
    * `appliedOps` ({@link waitingCommands}). Applying a command is what answers it, so nothing is
    * removed from here when a slot is applied: the queue is only filtered now and then (retry timer).
+   * An answered command still here changes no answer: its op is in `appliedOps`, which every test
+   * of `pending` either checks first (a request) or implies false (a slot applying the op).
    */
   readonly pending: OpQueue;
   readonly retryArmed: boolean;
@@ -1281,11 +1283,19 @@ function onTimer(s0: St, name: string, ctx: Ctx): St {
     }
     case RETRY: {
       // One pass over the waiting commands: they are what stays pending (the answered ones are let
-      // go) and, sorted by op, what is sent again.
+      // go once they are most of the queue) and, sorted by op, what is sent again. An answered
+      // command left in the queue answers no question differently (its op is applied: see
+      // `pending`), and rebuilding the queue's index on every retry cost more than scanning a few
+      // answered commands again.
       const waiting = unanswered(s);
       const next = copyState(s);
       next.retryArmed = false;
-      next.pending = waiting.length === s.pending.length ? s.pending : OpQueue.of(waiting.slice());
+      next.pending =
+        waiting.length === 0
+          ? OpQueue.empty()
+          : 2 * waiting.length + 64 >= s.pending.length
+            ? s.pending
+            : OpQueue.of(waiting.slice());
       const cmds = sortedByOp(waiting);
       s = next;
       if (cmds.length === 0) return s;
