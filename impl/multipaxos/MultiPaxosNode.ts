@@ -65,6 +65,7 @@ import {
   type KvResult,
 } from './kv.js';
 import { OpQueue } from './OpQueue.js';
+import { SlotLog } from './SlotLog.js';
 import { SlotMap } from './SlotMap.js';
 
 /** A log entry's value: a batch of client commands (empty: a no-op). */
@@ -235,7 +236,7 @@ export type MultiPaxosState<X = undefined> = {
   /** Highest slot with a vote, or -1. */
   readonly maxVoteSlot: number;
   /** Learner: decided batches by slot. */
-  readonly log: IntMap<Batch>;
+  readonly log: SlotLog<Batch>;
   // Rebuilt from the log on restart.
   /** Every slot below this one is decided and applied. */
   readonly commitIndex: number;
@@ -750,7 +751,7 @@ class OpSets {
  * checks a few commands per step, mostly between two changes of its log: the walks were about 1%
  * of a Multi-Paxos run).
  */
-let unappliedLog: IntMap<Batch> | undefined;
+let unappliedLog: SlotLog<Batch> | undefined;
 let unappliedFrom = 0;
 let unappliedTop = 0;
 let unappliedInflight: SlotMap<Inflight> | undefined;
@@ -1362,7 +1363,7 @@ function restore(
 ): St {
   const { params, q1, q2 } = variant.resolve(config);
   const control = variant.hooks.control;
-  let log = IntMap.empty<Batch>();
+  let log = SlotLog.empty<Batch>();
   let votes = SlotMap.empty<Vote>();
   let maxVoteSlot = -1;
   let decidedTop = 0;
