@@ -379,7 +379,7 @@ describe('multipaxos', () => {
       ballot,
     });
     expect(step.state.kv.toObject()).toEqual({ x: 2 });
-    expect(step.state.appliedOps.get(1)).toBe(s.commitIndex);
+    expect(step.state.appliedOps.has(1)).toBe(true);
   });
 });
 
