@@ -24,6 +24,16 @@ export interface SimRow {
   eventsPerWallSecond: number;
   decisionsPerVirtualSecond: number;
   opsPerVirtualSecond: number;
+  /**
+   * CPU time of the process (all its threads: V8's garbage collector helpers too) over wall time,
+   * for a whole `simulate()` call and the trace's close; median over the runs. About 1: one core.
+   */
+  coresUsed: number;
+  /** The workload's client ticks among the events (one per offered op), and those skipped because every client was busy. */
+  ticks: number;
+  skippedTicks: number;
+  /** Lines of the trace (header included), when the run writes one. */
+  traceLines?: number;
 }
 
 interface SimWorkload {
@@ -165,13 +175,23 @@ export async function runSimBench(options: {
   for (const w of simWorkloads) {
     if (!selects.workload(options.only, w.name)) continue;
     const walls: number[] = [];
+    const cores: number[] = [];
     let last: ReturnType<typeof simulate> | undefined;
+    let lines: number | undefined;
     for (let i = 0; i <= options.runs; i++) {
       const writer = w.trace ? new TraceWriter('/dev/null') : undefined;
+      const cpu0 = process.cpuUsage();
+      const t0 = performance.now();
       const r = simulate({ ...w.options, ...(writer === undefined ? {} : { trace: writer }) });
       await writer?.close();
-      if (i > 0) walls.push(r.stats.wallSeconds); // run 0 warms the JIT up
+      const cpu = process.cpuUsage(cpu0);
+      if (i > 0) {
+        // run 0 warms the JIT up
+        walls.push(r.stats.wallSeconds);
+        cores.push((cpu.user + cpu.system) / 1000 / (performance.now() - t0));
+      }
       last = r;
+      lines = writer?.lines;
     }
     const r = last!;
     const wall = median(walls);
@@ -185,6 +205,10 @@ export async function runSimBench(options: {
       eventsPerWallSecond: r.stats.events / wall,
       decisionsPerVirtualSecond: r.stats.decisions / r.stats.virtualSeconds,
       opsPerVirtualSecond: r.stats.clientOps.ok / r.stats.virtualSeconds,
+      coresUsed: median(cores),
+      ticks: r.stats.clientOps.invoked + r.stats.clientOps.skipped,
+      skippedTicks: r.stats.clientOps.skipped,
+      ...(lines === undefined ? {} : { traceLines: lines }),
     };
     rows.push(row);
     if (!options.json) {
@@ -192,6 +216,13 @@ export async function runSimBench(options: {
       console.log(
         `  ${r.status}: ${fmt(row.events)} events in ${wall.toFixed(3)} s (median of ${options.runs}): ${fmt(row.eventsPerWallSecond)} events/s; ` +
           `${fmt(row.decisionsPerVirtualSecond)} decisions and ${fmt(row.opsPerVirtualSecond)} client ops per virtual second`,
+      );
+      // What the events are, and what the run used: the figure above is events of the simulator's
+      // queue, client ticks among them; CPU over wall time says whether it ran on one core.
+      console.log(
+        `  ${fmt(row.ticks)} of the events are client ticks (${fmt(row.skippedTicks)} skipped: every client busy); ` +
+          (lines === undefined ? '' : `${fmt(lines)} trace lines (${fmt(lines / wall)}/s); `) +
+          `${row.coresUsed.toFixed(2)} cores used (CPU time / wall time)`,
       );
     }
   }
