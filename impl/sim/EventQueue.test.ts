@@ -6,11 +6,13 @@ describe('EventQueue', () => {
   it('pops in (time, seq) order whatever mix of heap, FIFO lane and register the pushes take', () => {
     // Each op: push an event `delay` after the current time (0: at it), or pop one. Small delays
     // and a few long fixed ones (like client timeouts) exercise both the heap and the lane; `solo`
-    // pushes go to the register (or, while it is taken, as any push).
+    // pushes go to the register (or, while it is taken, as any push); `far` slots come from the
+    // other pool, and a slot never serves both pools.
     const op = fc.oneof(
       fc.record({
         push: fc.oneof(fc.integer({ min: 0, max: 40 }), fc.constant(5000)),
         solo: fc.boolean(),
+        far: fc.boolean(),
       }),
       fc.constant({ pop: true as const }),
     );
@@ -20,6 +22,8 @@ describe('EventQueue', () => {
         const model: { time: number; seq: number; slot: number }[] = [];
         let now = 0;
         let seq = 0;
+        const near = new Set<number>();
+        const far = new Set<number>();
         const check = (): void => {
           model.sort((a, b) => a.time - b.time || a.seq - b.seq);
           const want = model.shift()!;
@@ -31,7 +35,10 @@ describe('EventQueue', () => {
         };
         for (const o of ops) {
           if ('push' in o) {
-            const slot = q.alloc(now + o.push, 0);
+            const slot = o.far ? q.allocFar(now + o.push, 0) : q.alloc(now + o.push, 0);
+            expect(model.some((m) => m.slot === slot)).toBe(false);
+            (o.far ? far : near).add(slot);
+            expect((o.far ? near : far).has(slot)).toBe(false);
             model.push({ time: now + o.push, seq: seq++, slot });
             if (o.solo) q.pushSolo(slot);
             else q.push(slot);

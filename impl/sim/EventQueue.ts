@@ -11,6 +11,11 @@
 // And one register holds a single slot beside both (`pushSolo`): for a stream of events with one
 // pending at a time, as the workload's ticks (in a busy run, 40% of all events; each one in the
 // heap would sift up from the bottom and be sifted down again over the whole heap's depth).
+//
+// Slots come from two pools (`alloc`, `allocFar`): the events that stay queued for long (client
+// timeouts, thousands at a time) take theirs apart, so that the few hundred slots of the events
+// that come and go quickly stay few and dense in every column (in cache), rather than each
+// quick event landing on the slot a timeout just freed somewhere among thousands.
 
 import type { MessageText } from '../../traces/index.js';
 
@@ -46,6 +51,11 @@ export class EventQueue {
   #solo = -1;
   #free: Int32Array;
   #freeCount: number;
+  /** The far pool's free slots. */
+  #farFree: Int32Array;
+  #farFreeCount = 0;
+  /** 1 for a slot of the far pool. */
+  #far: Uint8Array;
   #capacity: number;
   #nextSeq = 0;
 
@@ -63,6 +73,8 @@ export class EventQueue {
     this.#free = new Int32Array(capacity);
     for (let i = 0; i < capacity; i++) this.#free[i] = capacity - 1 - i;
     this.#freeCount = capacity;
+    this.#farFree = new Int32Array(capacity);
+    this.#far = new Uint8Array(capacity);
   }
 
   /** Number of queued events. */
@@ -72,8 +84,18 @@ export class EventQueue {
 
   /** Take a free slot and fill its key; set its payload columns, then {@link EventQueue.push} it. */
   alloc(time: number, kind: number): number {
-    if (this.#freeCount === 0) this.#grow();
+    if (this.#freeCount === 0) this.#grow(false);
     const s = this.#free[--this.#freeCount]!;
+    this.time[s] = time;
+    this.seq[s] = this.#nextSeq++;
+    this.kind[s] = kind;
+    return s;
+  }
+
+  /** As {@link EventQueue.alloc}, from the pool of slots for events that stay queued long. */
+  allocFar(time: number, kind: number): number {
+    if (this.#farFreeCount === 0) this.#grow(true);
+    const s = this.#farFree[--this.#farFreeCount]!;
     this.time[s] = time;
     this.seq[s] = this.#nextSeq++;
     this.kind[s] = kind;
@@ -186,7 +208,8 @@ export class EventQueue {
   release(slot: number): void {
     this.obj[slot] = undefined;
     this.text[slot] = undefined;
-    this.#free[this.#freeCount++] = slot;
+    if (this.#far[slot] === 1) this.#farFree[this.#farFreeCount++] = slot;
+    else this.#free[this.#freeCount++] = slot;
   }
 
   /** True when slot `a` comes out before slot `b`: earlier, or as early and scheduled first. */
@@ -206,7 +229,8 @@ export class EventQueue {
     this.#laneMask = lane.length - 1;
   }
 
-  #grow(): void {
+  /** Double the capacity; the new slots go to the far pool (`far`) or the other. */
+  #grow(far: boolean): void {
     const old = this.#capacity;
     const cap = old * 2;
     const f64 = (a: Float64Array): Float64Array => {
@@ -233,10 +257,25 @@ export class EventQueue {
     const heap = new Int32Array(cap);
     heap.set(this.#heap);
     this.#heap = heap;
-    const free = new Int32Array(cap);
-    for (let i = 0; i < cap - old; i++) free[i] = cap - 1 - i;
-    this.#free = free;
-    this.#freeCount = cap - old;
+    const isFar = new Uint8Array(cap);
+    isFar.set(this.#far);
+    const added = new Int32Array(cap);
+    for (let i = 0; i < cap - old; i++) added[i] = cap - 1 - i;
+    if (far) {
+      isFar.fill(1, old);
+      const free = new Int32Array(cap);
+      free.set(this.#free.subarray(0, this.#freeCount));
+      this.#free = free;
+      this.#farFree = added;
+      this.#farFreeCount = cap - old;
+    } else {
+      const farFree = new Int32Array(cap);
+      farFree.set(this.#farFree.subarray(0, this.#farFreeCount));
+      this.#farFree = farFree;
+      this.#free = added;
+      this.#freeCount = cap - old;
+    }
+    this.#far = isFar;
     this.#capacity = cap;
   }
 }

@@ -1158,7 +1158,8 @@ class Simulation<S, M, Req, Rep, P> {
       q.node[a] = target;
       q.aux[a] = opId;
       q.push(a);
-      const t = q.alloc(this.#at(w.timeout), TIMEOUT);
+      // A timeout stays queued for seconds: its slot comes from the far pool (see EventQueue).
+      const t = q.allocFar(this.#at(w.timeout), TIMEOUT);
       q.aux[t] = opId;
       q.push(t);
       if (w.retry !== undefined) {
