@@ -176,15 +176,15 @@ export class EventQueue {
         let c = 2 * i + 1;
         if (c >= n) break;
         let cs = heap[c]!;
-        const r = c + 1;
-        if (r < n) {
-          const rs = heap[r]!;
+        if (c + 1 < n) {
+          // The earlier child by arithmetic, not a branch: which one it is, is a coin toss (a
+          // mispredicted branch per level); ties on time, rare, are broken by seq.
+          const rs = heap[c + 1]!;
           const rt = time[rs]!;
-          const ct = time[cs]!;
-          if (rt < ct || (rt === ct && seq[rs]! < seq[cs]!)) {
-            c = r;
-            cs = rs;
-          }
+          const lt = time[cs]!;
+          const right = rt === lt ? +(seq[rs]! < seq[cs]!) : +(rt < lt);
+          c += right;
+          cs = heap[c]!;
         }
         const ct = time[cs]!;
         if (t < ct || (t === ct && q < seq[cs]!)) break;
