@@ -448,7 +448,7 @@ const hooks = {
         if (!isReconfig(cmd)) continue;
         const at = slot + x.params.alpha;
         configs = [...configs, { from: at, system: cmd.reconfig, key: canonicalJson(cmd.reconfig) }];
-        ctx?.eff.push({ kind: 'reconfig', slot: at, quorum: cmd.reconfig });
+        ctx?.effect({ kind: 'reconfig', slot: at, quorum: cmd.reconfig });
       }
     }
     // Forget configurations no slot at or above the commit point can use.
@@ -480,7 +480,7 @@ const hooks = {
     // Pre-vote: ask first, so that a node nobody would follow never raises its round.
     const round = Math.max(s.round, s.seenRound, s.promised?.round ?? 0) + 1;
     ctx.broadcast({ type: 'x-prevote', round } as never);
-    ctx.eff.push({ kind: 'setTimer', name: 'election', ...hooks.electionTimer(s) });
+    ctx.effect({ kind: 'setTimer', name: 'election', ...hooks.electionTimer(s) });
     const next = withExt(s, { prevote: { round, oks: [s.id] } });
     return preVoteWon(next) ? startElection(withExt(next, { prevote: null }), ctx) : next;
   },
@@ -539,7 +539,7 @@ const hooks = {
   },
   onLead(s: St, ctx: MultiPaxosCtx): St {
     const p = ext(s).params;
-    if (p.reconfigEveryMs > 0) ctx.eff.push({ kind: 'setTimer', name: RECONFIG, after: p.reconfigEveryMs });
+    if (p.reconfigEveryMs > 0) ctx.effect({ kind: 'setTimer', name: RECONFIG, after: p.reconfigEveryMs });
     return withExt(s, { backoff: 0, probes: {}, reconfigDue: false, lastAckAt: undefined });
   },
   beforePropose(s: St, ctx: MultiPaxosCtx): St {
@@ -587,7 +587,7 @@ const hooks = {
   },
   onTimer(s: St, name: string, ctx: MultiPaxosCtx): St {
     if (name !== RECONFIG || s.role !== 'leader') return s;
-    ctx.eff.push({ kind: 'setTimer', name: RECONFIG, after: ext(s).params.reconfigEveryMs });
+    ctx.effect({ kind: 'setTimer', name: RECONFIG, after: ext(s).params.reconfigEveryMs });
     return withExt(s, { reconfigDue: true });
   },
 };
