@@ -881,11 +881,19 @@ export function waitingCommands(s: MultiPaxosState<unknown>): KvCommand[] {
   return sortedByOp(unanswered(s));
 }
 
-/** The commands of `s.pending` not applied yet, in arrival order (a fresh array). */
-function unanswered(s: St): KvCommand[] {
+/** The position in `s.pending` of its first command not applied yet (its length when none is). */
+function firstUnanswered(s: St): number {
+  const pending = s.pending;
+  let i = 0;
+  while (i < pending.length && s.appliedOps.has(pending.at(i).op)) i++;
+  return i;
+}
+
+/** The commands of `s.pending` from position `from` on not applied yet, in arrival order (a fresh array). */
+function unanswered(s: St, from = 0): KvCommand[] {
   const cmds: KvCommand[] = [];
   const pending = s.pending;
-  for (let i = 0; i < pending.length; i++) {
+  for (let i = from; i < pending.length; i++) {
     const c = pending.at(i);
     if (!s.appliedOps.has(c.op)) cmds.push(c);
   }
@@ -1351,15 +1359,19 @@ function onTimer(s0: St, name: string, ctx: Ctx): St {
       // go once they are most of the queue) and, sorted by op, what is sent again. An answered
       // command left in the queue answers no question differently (its op is applied: see
       // `pending`), and rebuilding the queue's index on every retry cost more than scanning a few
-      // answered commands again.
-      const waiting = unanswered(s);
+      // answered commands again. The answered ones before the first waiting one go at once (a
+      // drop copies nothing): commands are mostly answered in arrival order, and scanning them
+      // again on every retry was half of the scan.
+      const first = firstUnanswered(s);
+      const pending = s.pending.drop(first);
+      const waiting = unanswered(s, first);
       const next = copyState(s);
       next.retryArmed = false;
       next.pending =
         waiting.length === 0
           ? OpQueue.empty()
-          : 2 * waiting.length + 64 >= s.pending.length
-            ? s.pending
+          : 2 * waiting.length + 64 >= pending.length
+            ? pending
             : OpQueue.of(waiting.slice());
       const cmds = sortedByOp(waiting);
       s = next;
