@@ -18,6 +18,13 @@ function bitOf(k: number): number {
   return 1 << (k <= 0x7fffffff ? k & 31 : k % 32);
 }
 
+/** Whether the words (of a set or of an editor's) hold `k`. */
+function holds(words: { get(i: number): number | undefined }, k: number): boolean {
+  if (!(k >= 0) || k % 1 !== 0) return false;
+  const w = words.get(wordOf(k));
+  return w !== undefined && (w & bitOf(k)) !== 0;
+}
+
 /** A persistent set of non-negative safe integers. */
 export class IntSet {
   private static readonly EMPTY = new IntSet(IntMap.empty(), 0);
@@ -33,9 +40,7 @@ export class IntSet {
   }
 
   has(k: number): boolean {
-    if (!(k >= 0) || k % 1 !== 0) return false;
-    const w = this.words.get(wordOf(k));
-    return w !== undefined && (w & bitOf(k)) !== 0;
+    return holds(this.words, k);
   }
 
   /** A set with `k` added. */
@@ -74,9 +79,7 @@ export class IntSetEditor {
   ) {}
 
   has(k: number): boolean {
-    if (!(k >= 0) || k % 1 !== 0) return false;
-    const w = this.words.get(wordOf(k));
-    return w !== undefined && (w & bitOf(k)) !== 0;
+    return holds(this.words, k);
   }
 
   add(k: number): void {

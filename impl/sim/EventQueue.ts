@@ -85,17 +85,17 @@ export class EventQueue {
   /** Take a free slot and fill its key; set its payload columns, then {@link EventQueue.push} it. */
   alloc(time: number, kind: number): number {
     if (this.#freeCount === 0) this.#grow(false);
-    const s = this.#free[--this.#freeCount]!;
-    this.time[s] = time;
-    this.seq[s] = this.#nextSeq++;
-    this.kind[s] = kind;
-    return s;
+    return this.#keyed(this.#free[--this.#freeCount]!, time, kind);
   }
 
   /** As {@link EventQueue.alloc}, from the pool of slots for events that stay queued long. */
   allocFar(time: number, kind: number): number {
     if (this.#farFreeCount === 0) this.#grow(true);
-    const s = this.#farFree[--this.#farFreeCount]!;
+    return this.#keyed(this.#farFree[--this.#farFreeCount]!, time, kind);
+  }
+
+  /** Slot `s` with its key (time, the next sequence number) and kind. */
+  #keyed(s: number, time: number, kind: number): number {
     this.time[s] = time;
     this.seq[s] = this.#nextSeq++;
     this.kind[s] = kind;
